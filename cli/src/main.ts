@@ -1,0 +1,47 @@
+// The ms-swift-studio command-line tool.
+import { runCheck, CliIO } from './commands/check';
+import { HELP, UsageError } from './usage';
+
+declare const __VERSION__: string | undefined;
+
+export function main(argv: string[], io: CliIO): number {
+  const [sub, ...rest] = argv;
+  try {
+    switch (sub) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(HELP);
+        return sub === undefined ? 2 : 0;
+      case '-V':
+      case '--version':
+        io.stdout(`${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'}\n`);
+        return 0;
+      case 'check':
+        return runCheck(rest, io);
+      default:
+        throw new UsageError(`unknown command "${sub}" (see --help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`ms-swift-studio: ${e.message}\n`);
+      return 2;
+    }
+    io.stderr(`ms-swift-studio: internal error: ${(e as Error).message}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  const chunks: string[] = [];
+  const io: CliIO = {
+    stdout: (s) => chunks.push(s),
+    stderr: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+  };
+  const code = main(process.argv.slice(2), io);
+  process.stdout.write(chunks.join(''), () => {
+    process.exitCode = code;
+  });
+}

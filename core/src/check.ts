@@ -1,0 +1,78 @@
+// The rule engine: parse, decide command and version, run every applicable rule, apply settings and
+// `# ms-swift-ignore` comments, and return diagnostics sorted by position.
+import { commandCatalog } from './catalog/catalog';
+import { ConfigContext, ContextOptions, resolveContext } from './config/context';
+import { ConfigDocument, parseConfig } from './config/parse';
+import { ModelFactsProvider } from './model/facts';
+import { LaunchContext, RuleContext } from './rules/context';
+import { allRules } from './rules/registry';
+import { Diagnostic, Rule, Severity } from './rules/types';
+
+export type RuleSetting = 'off' | Severity;
+
+export interface CheckOptions extends ContextOptions {
+  /** per-rule override: 'off' or a severity */
+  rules?: Record<string, RuleSetting>;
+  launch?: LaunchContext;
+  modelFacts?: ModelFactsProvider;
+  /** documents larger than this (characters) get a single diagnostic and syntax-only checking */
+  maxDocumentSize?: number;
+}
+
+export interface CheckResult {
+  doc: ConfigDocument;
+  context: ConfigContext;
+  diagnostics: Diagnostic[];
+}
+
+export const DEFAULT_MAX_DOCUMENT_SIZE = 4 * 1024 * 1024;
+
+export function checkText(text: string, options: CheckOptions = {}): CheckResult {
+  return checkDocument(parseConfig(text), options);
+}
+
+export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): CheckResult {
+  const context = resolveContext(doc, options);
+  const diagnostics: Diagnostic[] = [];
+  const catalog = commandCatalog(context.version, context.command);
+  const ctx = catalog ? new RuleContext(doc, context.command, context.version, catalog, options.launch, options.modelFacts) : undefined;
+  for (const rule of allRules()) {
+    if (!appliesTo(rule, context)) continue;
+    const setting = options.rules?.[rule.id];
+    if (setting === 'off') continue;
+    const severity = setting ?? rule.severity[context.version]!;
+    if (!ctx) {
+      // no catalog for this command in this version: only the document rules can say anything
+      if (rule.area !== 'document') continue;
+    }
+    const runCtx = ctx ?? new RuleContext(doc, context.command, context.version, commandCatalog('4.5.2', 'megatron sft')!, options.launch);
+    for (const f of rule.check(runCtx)) {
+      const d: Diagnostic = {
+        code: rule.id,
+        severity: setting ?? f.severity ?? severity,
+        message: f.message,
+        range: f.range ?? (f.key ? runCtx.keyRange(f.key) : runCtx.documentRange()),
+        source: 'ms-swift-studio',
+      };
+      if (f.key) d.key = f.key;
+      if (f.fixes?.length) d.fixes = f.fixes;
+      if (f.related?.length) d.related = f.related;
+      if (f.tags?.length) d.tags = f.tags;
+      if (!suppressed(doc, d)) diagnostics.push(d);
+    }
+  }
+  diagnostics.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code),
+  );
+  return { doc, context, diagnostics };
+}
+
+function appliesTo(rule: Rule, context: ConfigContext): boolean {
+  if (!rule.severity[context.version]) return false;
+  return !rule.commands || rule.commands.includes(context.command);
+}
+
+function suppressed(doc: ConfigDocument, d: Diagnostic): boolean {
+  const codes = doc.suppressions.get(d.range.start.line);
+  return !!codes && (codes.has('*') || codes.has(d.code));
+}

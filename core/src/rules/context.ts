@@ -1,0 +1,248 @@
+// What a rule sees: the parsed config, the command and version, typed values with defaults, ENV, world size,
+// model facts when they can be known, and helpers to point at keys and build fixes.
+import { CommandCatalog, KeyResolution } from '../catalog/catalog';
+import { ArgSpec, CommandName, KnownVersion } from '../catalog/schema';
+import { ConfigMode, defaultValue, typedValue } from '../args/argparse';
+import { ConfigDocument, ConfigEntry } from '../config/parse';
+import { pyStr } from '../config/pyyaml';
+import { Range } from '../text/positions';
+import { ModelFacts, ModelFactsProvider } from '../model/facts';
+import { Fix, TextEdit } from './types';
+
+export interface LaunchContext {
+  /** GPUs the launcher will use when the config does not say (from the GPU choice in the client) */
+  visibleGpus?: number;
+}
+
+export interface ResolvedEntry {
+  entry: ConfigEntry;
+  spec: ArgSpec;
+  resolution: KeyResolution;
+}
+
+export class RuleContext {
+  /** the resolution of every top-level key (document order) */
+  readonly resolutions: Array<{ entry: ConfigEntry; resolution: KeyResolution }> = [];
+  /** canonical argument name -> the entry that sets it (last occurrence wins, like PyYAML and argparse) */
+  private readonly byName = new Map<string, ResolvedEntry>();
+  private readonly envByName = new Map<string, ConfigEntry>();
+  private modelCache: { facts: ModelFacts | undefined } | undefined;
+
+  constructor(
+    readonly doc: ConfigDocument,
+    readonly command: CommandName,
+    readonly version: KnownVersion,
+    readonly catalog: CommandCatalog,
+    readonly launch: LaunchContext = {},
+    private readonly modelProvider?: ModelFactsProvider,
+  ) {
+    for (const entry of doc.entries) {
+      const resolution = catalog.resolve(entry.key);
+      this.resolutions.push({ entry, resolution });
+      if (resolution.kind === 'exact' || resolution.kind === 'dashed' || resolution.kind === 'prefix') {
+        this.byName.set(resolution.spec.name, { entry, spec: resolution.spec, resolution });
+      }
+    }
+    for (const v of doc.envVars) this.envByName.set(v.key, v);
+  }
+
+  /** ms-swift 4 reads the YAML itself; for 3.4.1 the launcher expands it into flags. */
+  get mode(): ConfigMode {
+    return this.version.startsWith('3.') ? 'flags' : 'yaml';
+  }
+
+  isMegatron(): boolean {
+    return this.command.startsWith('megatron ');
+  }
+
+  spec(name: string): ArgSpec | undefined {
+    return this.catalog.get(name);
+  }
+
+  /** the argument is set in the config (under its name, a dashed spelling or a unique prefix) */
+  isSet(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  resolved(name: string): ResolvedEntry | undefined {
+    return this.byName.get(name);
+  }
+
+  entry(name: string): ConfigEntry | undefined {
+    return this.byName.get(name)?.entry;
+  }
+
+  /** names of the arguments set in the config */
+  setNames(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /**
+   * The value argparse ends up with: the converted config value when set, else the declared default.
+   * undefined when the value does not parse (another rule reports that) or the argument does not exist here.
+   */
+  value(name: string): unknown {
+    const spec = this.catalog.get(name);
+    if (!spec) return undefined;
+    const r = this.byName.get(name);
+    if (r) {
+      if (!r.entry.py) return undefined;
+      const v = typedValue(spec, r.entry.py, this.mode);
+      // null in a flags expansion means "leave it out": the default applies
+      if (v === null && this.mode === 'flags') return defaultValue(spec);
+      return v;
+    }
+    return defaultValue(spec);
+  }
+
+  int(name: string): number | undefined {
+    const v = this.value(name);
+    return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+  }
+
+  num(name: string): number | undefined {
+    const v = this.value(name);
+    return typeof v === 'number' && !Number.isNaN(v) ? v : undefined;
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.value(name);
+    return typeof v === 'boolean' ? v : undefined;
+  }
+
+  str(name: string): string | undefined {
+    const v = this.value(name);
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  list(name: string): unknown[] | undefined {
+    const v = this.value(name);
+    if (Array.isArray(v)) return v;
+    if (v === null || v === undefined) return undefined;
+    return [v];
+  }
+
+  /** the ENV variable's value as the launcher exports it (str() of the YAML value) */
+  env(name: string): string | undefined {
+    const e = this.envByName.get(name);
+    if (!e || !e.py || e.py.t === 'null') return undefined;
+    return pyStr(e.py);
+  }
+
+  envEntry(name: string): ConfigEntry | undefined {
+    return this.envByName.get(name);
+  }
+
+  /** an ENV value that is a literal whole number */
+  envInt(name: string): number | undefined {
+    const v = this.env(name);
+    if (v === undefined || !/^\s*\d+\s*$/.test(v)) return undefined;
+    return Number(v);
+  }
+
+  /** processes per node: NPROC_PER_NODE from ENV, else the launch choice, else undefined */
+  nprocPerNode(): number | undefined {
+    if (this.envEntry('NPROC_PER_NODE')) return this.envInt('NPROC_PER_NODE');
+    return this.launch.visibleGpus;
+  }
+
+  nnodes(): number | undefined {
+    if (!this.envEntry('NNODES')) return 1;
+    return this.envInt('NNODES');
+  }
+
+  /** NPROC_PER_NODE × NNODES when both are known literal integers; undefined otherwise */
+  worldSize(): number | undefined {
+    const n = this.nprocPerNode();
+    const nodes = this.nnodes();
+    if (n === undefined || nodes === undefined || n < 1 || nodes < 1) return undefined;
+    return n * nodes;
+  }
+
+  /** architecture facts of the model the config trains, when they can be known */
+  model(): ModelFacts | undefined {
+    if (!this.modelCache) {
+      let facts: ModelFacts | undefined;
+      if (this.modelProvider) {
+        try {
+          facts = this.modelProvider(this);
+        } catch {
+          facts = undefined;
+        }
+      }
+      this.modelCache = { facts };
+    }
+    return this.modelCache.facts;
+  }
+
+  /** the key range of an argument when set, else the range used for document-level findings */
+  keyRange(name: string): Range {
+    return this.entry(name)?.keyRange ?? this.documentRange();
+  }
+
+  valueRange(name: string): Range {
+    return this.entry(name)?.valueRange ?? this.documentRange();
+  }
+
+  envKeyRange(name: string): Range {
+    return this.envEntry(name)?.keyRange ?? this.doc.envEntry?.keyRange ?? this.documentRange();
+  }
+
+  /** where to report something about the document as a whole: the modeline, else the first key, else the start */
+  documentRange(): Range {
+    const m = this.doc.modeline;
+    if (m) return this.doc.lines.range(m.start, m.end);
+    const first = this.doc.entries[0] ?? this.doc.envEntry;
+    if (first) return first.keyRange;
+    return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  }
+
+  // ---- fixes ------------------------------------------------------------------------------------------------
+
+  /** an edit that sets `name: value` (replacing the value when the key is set, else adding a line) */
+  setValueEdit(name: string, valueText: string): TextEdit {
+    const e = this.entry(name);
+    if (e && !e.viaMerge) {
+      if (e.valueStart === e.valueEnd) return { range: this.doc.lines.range(e.valueStart, e.valueEnd), newText: ` ${valueText}` };
+      return { range: e.valueRange, newText: valueText };
+    }
+    return this.insertKeyEdit(name, valueText);
+  }
+
+  /** an edit that adds `name: value` on a new line after the last top-level entry */
+  insertKeyEdit(name: string, valueText: string): TextEdit {
+    const last = [...this.doc.entries, ...(this.doc.envEntry ? [this.doc.envEntry] : [])].sort((a, b) => b.pairEnd - a.pairEnd)[0];
+    const text = this.doc.text;
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    if (!last) {
+      const at = this.doc.modeline ? this.doc.modeline.end : 0;
+      const prefix = this.doc.modeline ? eol : '';
+      const suffix = this.doc.modeline || text.length === 0 ? '' : eol;
+      const pos = this.doc.lines.position(at);
+      return { range: { start: pos, end: pos }, newText: `${prefix}${name}: ${valueText}${suffix}` };
+    }
+    // end of the line holding the end of the last entry's value
+    const endLine = this.doc.lines.position(Math.max(last.pairEnd - 1, last.pairStart)).line;
+    const lineEnd = this.doc.lines.lineStart(endLine) + this.doc.lines.lineText(endLine).length;
+    const pos = this.doc.lines.position(lineEnd);
+    return { range: { start: pos, end: pos }, newText: `${eol}${name}: ${valueText}` };
+  }
+
+  /** an edit that removes the whole line(s) of an entry */
+  removeEntryEdit(entry: ConfigEntry): TextEdit {
+    const lines = this.doc.lines;
+    const startLine = lines.position(entry.pairStart).line;
+    const endLine = lines.position(Math.max(entry.pairEnd - 1, entry.pairStart)).line;
+    const start = { line: startLine, character: 0 };
+    const end = endLine + 1 < lines.lineCount ? { line: endLine + 1, character: 0 } : { line: endLine, character: lines.lineText(endLine).length };
+    return { range: { start, end }, newText: '' };
+  }
+
+  renameKeyEdit(entry: ConfigEntry, newName: string): TextEdit {
+    return { range: entry.keyRange, newText: newName };
+  }
+
+  setValueFix(name: string, valueText: string, title?: string, preferred = false): Fix {
+    return { title: title ?? `Set \`${name}: ${valueText}\``, edits: [this.setValueEdit(name, valueText)], preferred };
+  }
+}

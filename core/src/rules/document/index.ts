@@ -1,0 +1,19 @@
+import { Rule } from '../types';
+import { envNotMapping, unreadableValue, yamlKeyNotString, yamlMergeNotMapping, yamlMultipleDocuments, yamlRootNotMapping, yamlSyntax } from './structure';
+import { duplicateKey } from './duplicate-key';
+import { commandNotInVersion, modelineUnknownCommand, modelineUnknownOption, modelineUnknownVersion } from './modeline';
+
+export const documentRules: readonly Rule[] = [
+  yamlSyntax,
+  yamlMultipleDocuments,
+  yamlRootNotMapping,
+  yamlKeyNotString,
+  yamlMergeNotMapping,
+  envNotMapping,
+  unreadableValue,
+  duplicateKey,
+  modelineUnknownCommand,
+  modelineUnknownVersion,
+  modelineUnknownOption,
+  commandNotInVersion,
+];

@@ -1,0 +1,4 @@
+import { Rule } from '../types';
+import { envUnknownVar } from './unknown-var';
+
+export const environmentRules: readonly Rule[] = [envUnknownVar];

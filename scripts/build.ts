@@ -1,0 +1,39 @@
+// Bundles the extension client, the language server and the CLI with esbuild into dist/.
+import * as esbuild from 'esbuild';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+export async function build(options: { minify?: boolean } = {}): Promise<void> {
+  const common: esbuild.BuildOptions = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: options.minify ?? true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: { __VERSION__: JSON.stringify(pkg.version) },
+  };
+  await Promise.all([
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/client.js'), external: ['vscode'] }),
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(root, 'dist/server.js') }),
+    esbuild.build({
+      ...common,
+      entryPoints: [path.join(root, 'cli/src/main.ts')],
+      outfile: path.join(root, 'dist/cli.js'),
+      banner: { js: '#!/usr/bin/env node' },
+    }),
+  ]);
+  fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+}
+
+if (require.main === module) {
+  build().catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
