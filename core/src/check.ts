@@ -4,16 +4,18 @@ import { commandCatalog } from './catalog/catalog';
 import { ConfigContext, ContextOptions, resolveContext } from './config/context';
 import { ConfigDocument, parseConfig } from './config/parse';
 import { ModelFactsProvider } from './model/facts';
-import { LaunchContext, RuleContext } from './rules/context';
+import { RuleContext, RuleEnvironment } from './rules/context';
+import { bundledOnlyProvider, createModelFactsProvider } from './model/lookup';
 import { allRules } from './rules/registry';
 import { Diagnostic, Rule, Severity } from './rules/types';
 
 export type RuleSetting = 'off' | Severity;
 
-export interface CheckOptions extends ContextOptions {
+export interface CheckOptions extends ContextOptions, RuleEnvironment {
   /** per-rule override: 'off' or a severity */
   rules?: Record<string, RuleSetting>;
-  launch?: LaunchContext;
+  /** where model architecture facts come from; by default config.json on disk (when files and baseDir are
+   *  given) and then the bundled table */
   modelFacts?: ModelFactsProvider;
   /** documents larger than this (characters) get a single diagnostic and syntax-only checking */
   maxDocumentSize?: number;
@@ -35,7 +37,16 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): 
   const context = resolveContext(doc, options);
   const diagnostics: Diagnostic[] = [];
   const catalog = commandCatalog(context.version, context.command);
-  const ctx = catalog ? new RuleContext(doc, context.command, context.version, catalog, options.launch, options.modelFacts) : undefined;
+  const environment: RuleEnvironment = {};
+  if (options.launch) environment.launch = options.launch;
+  if (options.files) environment.files = options.files;
+  if (options.baseDir) environment.baseDir = options.baseDir;
+  if (options.hostEnv) environment.hostEnv = options.hostEnv;
+  if (options.python) environment.python = options.python;
+  const modelFacts =
+    options.modelFacts ??
+    (options.files && options.baseDir ? createModelFactsProvider({ files: options.files, baseDir: options.baseDir, env: options.hostEnv ?? {} }) : bundledOnlyProvider);
+  const ctx = catalog ? new RuleContext(doc, context.command, context.version, catalog, environment, modelFacts) : undefined;
   for (const rule of allRules()) {
     if (!appliesTo(rule, context)) continue;
     const setting = options.rules?.[rule.id];
@@ -45,7 +56,7 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): 
       // no catalog for this command in this version: only the document rules can say anything
       if (rule.area !== 'document') continue;
     }
-    const runCtx = ctx ?? new RuleContext(doc, context.command, context.version, commandCatalog('4.5.2', 'megatron sft')!, options.launch);
+    const runCtx = ctx ?? new RuleContext(doc, context.command, context.version, commandCatalog('4.5.2', 'megatron sft')!, environment);
     for (const f of rule.check(runCtx)) {
       const d: Diagnostic = {
         code: rule.id,

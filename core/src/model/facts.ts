@@ -24,6 +24,8 @@ export interface ModelFacts {
   linearNumKeyHeads?: number;
   linearNumValueHeads?: number;
   firstKDenseReplace?: number;
+  /** the whole config.json (text_config merged in), for rules that need another field */
+  raw?: Record<string, unknown>;
 }
 
 /** Finds the facts for the model a config names; returns undefined when they cannot be known. */

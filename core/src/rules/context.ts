@@ -8,10 +8,30 @@ import { pyStr } from '../config/pyyaml';
 import { Range } from '../text/positions';
 import { ModelFacts, ModelFactsProvider } from '../model/facts';
 import { Fix, TextEdit } from './types';
+import { FileView, resolvePath } from '../files';
 
 export interface LaunchContext {
   /** GPUs the launcher will use when the config does not say (from the GPU choice in the client) */
   visibleGpus?: number;
+}
+
+/** What is known about the Python environment the run will use (probed by the client); absent when unknown. */
+export interface PythonEnvInfo {
+  /** installed distributions and their versions, e.g. { "flash-attn": "2.7.4", "apex": "0.1" } */
+  packages: Record<string, string>;
+  /** the environment variables the run will inherit from the shell, when known */
+  shellEnv?: Record<string, string>;
+}
+
+/** Things outside the config that some rules read; each is optional and rules stay silent without it. */
+export interface RuleEnvironment {
+  launch?: LaunchContext;
+  files?: FileView;
+  /** folder that relative paths in the config are resolved against (where the run starts) */
+  baseDir?: string;
+  /** the host's environment (HOME, caches) */
+  hostEnv?: Record<string, string | undefined>;
+  python?: PythonEnvInfo;
 }
 
 export interface ResolvedEntry {
@@ -33,7 +53,7 @@ export class RuleContext {
     readonly command: CommandName,
     readonly version: KnownVersion,
     readonly catalog: CommandCatalog,
-    readonly launch: LaunchContext = {},
+    readonly environment: RuleEnvironment = {},
     private readonly modelProvider?: ModelFactsProvider,
   ) {
     for (const entry of doc.entries) {
@@ -44,6 +64,25 @@ export class RuleContext {
       }
     }
     for (const v of doc.envVars) this.envByName.set(v.key, v);
+  }
+
+  get launch(): LaunchContext {
+    return this.environment.launch ?? {};
+  }
+
+  get files(): FileView | undefined {
+    return this.environment.files;
+  }
+
+  get python(): PythonEnvInfo | undefined {
+    return this.environment.python;
+  }
+
+  /** an absolute path for a path written in the config, when the base folder is known */
+  resolvePath(p: string): string | undefined {
+    const base = this.environment.baseDir;
+    if (!base) return undefined;
+    return resolvePath(p, base, this.environment.hostEnv?.HOME);
   }
 
   /** ms-swift 4 reads the YAML itself; for 3.4.1 the launcher expands it into flags. */
