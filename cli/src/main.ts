@@ -1,6 +1,7 @@
 // The ms-swift-studio command-line tool.
 import { runCheck, CliIO } from './commands/check';
 import { HELP, UsageError } from './usage';
+import { runLsp } from './commands/lsp';
 
 declare const __VERSION__: string | undefined;
 
@@ -33,7 +34,14 @@ export function main(argv: string[], io: CliIO): number {
   }
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === 'lsp') {
+  try {
+    runLsp(process.argv.slice(3));
+  } catch (e) {
+    process.stderr.write(`ms-swift-studio: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  }
+} else if (require.main === module) {
   const chunks: string[] = [];
   const io: CliIO = {
     stdout: (s) => chunks.push(s),

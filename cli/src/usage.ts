@@ -5,10 +5,12 @@ export const HELP = `ms-swift-studio — checks and tools for ms-swift / Megatro
 
 Usage:
   ms-swift-studio check [--command "megatron sft"] [--ms-swift-version 3.4.1|4.5.2] [--format text|json] FILE...
+  ms-swift-studio lsp --stdio
   ms-swift-studio --help | --version
 
 check    Reads each config and reports what ms-swift and Megatron-LM would reject, like a compiler:
          file:line:col: severity: message [code]. Exit status: 1 when any error was found, 0 otherwise,
          2 on usage errors or unreadable files.
          --command and --ms-swift-version override the file's modeline and the inference from its keys.
+lsp      Runs the language server over standard input/output, for editors other than VS Code.
 `;

@@ -2,7 +2,12 @@
 // (AnalysisCache); diagnostics are pushed after a short, size-aware delay and dropped when a newer version exists.
 import {
   CodeAction,
+  CompletionItem,
+  CompletionList,
   Connection,
+  DocumentSymbol,
+  FoldingRange,
+  Hover,
   DidChangeConfigurationNotification,
   InitializeParams,
   InitializeResult,
@@ -15,6 +20,16 @@ import { toCodeAction, toLspDiagnostic } from './convert';
 import { runSafe } from './safe';
 import { checkOptionsFrom, ServerSettings } from './settings';
 import { CheckOptions } from '../../core/src/check';
+import { complete } from '../../core/src/service/completion';
+import { hover } from '../../core/src/service/hover';
+import { documentSymbols, foldingRanges } from '../../core/src/service/symbols';
+import { localeFrom, Locale } from '../../core/src/docs/arg-docs';
+import { nodeFileView } from '../../core/src/files';
+import { createModelFactsProvider } from '../../core/src/model/lookup';
+import { RuleContext } from '../../core/src/rules/context';
+import { commandCatalog } from '../../core/src/catalog/catalog';
+import { toCompletionItem, toDocumentSymbol, toFoldingRange } from './convert';
+import { URI } from './uri';
 
 export interface ServerRuntime {
   setTimeout(fn: () => void, ms: number): { dispose(): void };
@@ -33,14 +48,27 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
   const pending = new Map<string, { dispose(): void }>();
   const settingsByUri = new Map<string, Promise<ServerSettings | undefined>>();
   let supportsConfiguration = false;
+  let clientLocale: string | undefined;
+  let workspaceFolders: string[] = [];
+  const files = nodeFileView();
   const log = (m: string) => connection.console.error(m);
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    clientLocale = params.locale;
+    workspaceFolders = (params.workspaceFolders ?? []).map((f) => URI.toPath(f.uri)).filter((p): p is string => !!p);
+    if (!workspaceFolders.length && params.rootUri) {
+      const root = URI.toPath(params.rootUri);
+      if (root) workspaceFolders = [root];
+    }
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        completionProvider: { triggerCharacters: [':', ' ', '-', '/', '#', '['], resolveProvider: false },
+        hoverProvider: true,
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
       },
       serverInfo: { name: 'ms-swift-studio' },
     };
@@ -62,8 +90,27 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
     return fetched;
   }
 
+  /** where relative paths in a config point: its workspace folder, else its own folder */
+  function baseDirFor(uri: string): string | undefined {
+    const file = URI.toPath(uri);
+    if (!file) return undefined;
+    const folder = workspaceFolders.filter((w) => file.startsWith(w.endsWith('/') ? w : `${w}/`)).sort((a, b) => b.length - a.length)[0];
+    return folder ?? URI.dirname(file);
+  }
+
   async function optionsFor(uri: string): Promise<CheckOptions> {
-    return checkOptionsFrom(await settingsFor(uri));
+    const options = checkOptionsFrom(await settingsFor(uri));
+    const baseDir = baseDirFor(uri);
+    if (baseDir) {
+      options.files = files;
+      options.baseDir = baseDir;
+      options.hostEnv = { HOME: process.env.HOME, MODELSCOPE_CACHE: process.env.MODELSCOPE_CACHE, HF_HOME: process.env.HF_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
+    }
+    return options;
+  }
+
+  async function localeFor(uri: string): Promise<Locale> {
+    return localeFrom(clientLocale, (await settingsFor(uri))?.language);
   }
 
   function schedule(doc: TextDocument, immediate: boolean): void {
@@ -123,6 +170,61 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
         for (const fix of d.fixes) actions.push(toCodeAction(fix, doc.uri, lsp));
       }
       return actions;
+    });
+  });
+
+  connection.onCompletion(async (params, token) => {
+    const options = await optionsFor(params.textDocument.uri);
+    const locale = await localeFor(params.textDocument.uri);
+    return runSafe(log, 'completion', token, null as CompletionList | null, () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const result = cache.get(doc, options);
+      const items: CompletionItem[] = complete(result.doc, result.context, params.position, {
+        locale,
+        files,
+        ...(options.baseDir ? { baseDir: options.baseDir } : {}),
+        ...(process.env.HOME ? { home: process.env.HOME } : {}),
+      }).map(toCompletionItem);
+      return { isIncomplete: false, items };
+    });
+  });
+
+  connection.onHover(async (params, token) => {
+    const options = await optionsFor(params.textDocument.uri);
+    const locale = await localeFor(params.textDocument.uri);
+    return runSafe(log, 'hover', token, null as Hover | null, () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const result = cache.get(doc, options);
+      const modelFacts = () => {
+        const catalog = commandCatalog(result.context.version, result.context.command);
+        if (!catalog || !options.baseDir) return undefined;
+        const ctx = new RuleContext(result.doc, result.context.command, result.context.version, catalog, options);
+        return createModelFactsProvider({ files, baseDir: options.baseDir, env: options.hostEnv ?? {} })(ctx);
+      };
+      const h = hover(result.doc, result.context, params.position, { locale, modelFacts });
+      return h ? { contents: { kind: 'markdown', value: h.markdown }, range: h.range } : null;
+    });
+  });
+
+  connection.onDocumentSymbol(async (params, token) => {
+    const options = await optionsFor(params.textDocument.uri);
+    const locale = await localeFor(params.textDocument.uri);
+    return runSafe(log, 'documentSymbol', token, [] as DocumentSymbol[], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const result = cache.get(doc, options);
+      return documentSymbols(result.doc, result.context, locale).map(toDocumentSymbol);
+    });
+  });
+
+  connection.onFoldingRanges(async (params, token) => {
+    const options = await optionsFor(params.textDocument.uri);
+    return runSafe(log, 'foldingRange', token, [] as FoldingRange[], () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      return foldingRanges(cache.get(doc, options).doc).map(toFoldingRange);
     });
   });
 

@@ -10,7 +10,7 @@ export interface ServerSettings {
   /** characters; documents above get syntax-only checking */
   maxDocumentSize?: number;
   visibleGpus?: number | null;
-  language?: 'auto' | 'en' | 'zh-cn';
+  language?: 'auto' | 'en' | 'zh-cn' | null;
 }
 
 const SEVERITIES = new Set(['off', 'error', 'warning', 'info', 'hint']);

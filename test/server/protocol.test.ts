@@ -1,0 +1,68 @@
+// The bundled language server over stdio: diagnostics on open and after edits, quick fixes as code actions.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer } from './lsp-client';
+
+test('publishes diagnostics on open and after an edit, and offers quick fixes', async () => {
+  const server = await startServer();
+  try {
+    const uri = 'file:///tmp/train.megatron.yaml';
+    server.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'ms-swift-yaml', version: 1, text: '# megatron sft ms-swift=4.5.2\nlearning_rate: 1.0e-5\n' },
+    });
+    const first = await server.waitForDiagnostics(uri, (d) => d.version === 1);
+    assert.deepEqual(first.diagnostics.map((d) => d.code), ['unknown-argument']);
+    assert.equal(first.diagnostics[0]!.severity, 1);
+
+    const actions = await server.connection.sendRequest<Array<{ title: string; edit: { changes: Record<string, Array<{ newText: string }>> } }>>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+      context: { diagnostics: first.diagnostics },
+    });
+    assert.deepEqual(actions.map((a) => a.title), ['Replace with `lr`']);
+    assert.equal(actions[0]!.edit.changes[uri]![0]!.newText, 'lr');
+
+    server.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } }, text: 'lr' }],
+    });
+    const second = await server.waitForDiagnostics(uri, (d) => d.version === 2);
+    assert.deepEqual(second.diagnostics, []);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('completion, hover (locale from initialize), document symbols and folding over stdio; clean shutdown', async () => {
+  const server = await startServer({ locale: 'zh-cn' });
+  try {
+    const uri = 'file:///tmp/other.megatron.yaml';
+    const text = '# megatron sft ms-swift=4.5.2\nENV:\n  NPROC_PER_NODE: "2"\nrecompute_granularity: \nmodel: Qwen/Qwen2.5-7B-Instruct\n';
+    server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ms-swift-yaml', version: 1, text } });
+    const keys = await server.connection.sendRequest<{ items: Array<{ label: string; textEdit: { newText: string }; insertTextFormat: number }> }>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 5, character: 0 },
+    });
+    const tp = keys.items.find((i) => i.label === 'tensor_model_parallel_size');
+    assert.ok(tp, 'key completion');
+    assert.equal(tp.insertTextFormat, 2);
+    const values = await server.connection.sendRequest<{ items: Array<{ label: string }> }>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 3, character: 23 },
+    });
+    assert.deepEqual(values.items.map((i) => i.label).sort(), ['full', 'none', 'selective']);
+    const h = await server.connection.sendRequest<{ contents: { kind: string; value: string } }>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 3, character: 3 },
+    });
+    assert.equal(h.contents.kind, 'markdown');
+    assert.match(h.contents.value, /默认值/);
+    const symbols = await server.connection.sendRequest<Array<{ name: string; children: Array<{ name: string }> }>>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(symbols.map((s) => s.name), ['模型', '训练', 'ENV']);
+    const folds = await server.connection.sendRequest<Array<{ startLine: number; endLine: number }>>('textDocument/foldingRange', { textDocument: { uri } });
+    assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]), [[1, 2]]);
+  } finally {
+    await server.stop();
+  }
+  assert.equal(server.process.exitCode, 0, 'exits 0 after shutdown + exit');
+});
