@@ -2,6 +2,7 @@
 import { runCheck, CliIO } from './commands/check';
 import { HELP, UsageError } from './usage';
 import { runLsp } from './commands/lsp';
+import { runCommand } from './commands/command';
 
 declare const __VERSION__: string | undefined;
 
@@ -21,6 +22,8 @@ export function main(argv: string[], io: CliIO): number {
         return 0;
       case 'check':
         return runCheck(rest, io);
+      case 'command':
+        return runCommand(rest, io);
       default:
         throw new UsageError(`unknown command "${sub}" (see --help)`);
     }

@@ -5,6 +5,8 @@ export const HELP = `ms-swift-studio — checks and tools for ms-swift / Megatro
 
 Usage:
   ms-swift-studio check [--command "megatron sft"] [--ms-swift-version 3.4.1|4.5.2] [--format text|json] FILE...
+  ms-swift-studio command FILE [--shell bash|zsh|sh|fish|pwsh|cmd] [--ms-swift-version V] [--mode auto|yaml|flags]
+                          [--gpus 0,1,...] [--node-rank N] [--format text|json]
   ms-swift-studio lsp --stdio
   ms-swift-studio --help | --version
 
@@ -12,5 +14,10 @@ check    Reads each config and reports what ms-swift and Megatron-LM would rejec
          file:line:col: severity: message [code]. Exit status: 1 when any error was found, 0 otherwise,
          2 on usage errors or unreadable files.
          --command and --ms-swift-version override the file's modeline and the inference from its keys.
+command  Prints the exact command line a run of FILE starts with (environment assignments included), quoted
+         for the shell; --format json prints { "argv": [...], "env": {...}, "cwd": "..." }. ms-swift 4 reads the
+         YAML itself (megatron sft FILE); for 3.4.1 the config is expanded into --flags (--mode chooses). --gpus
+         sets CUDA_VISIBLE_DEVICES and NPROC_PER_NODE. Multi-node configs (NNODES > 1) print one command per node
+         unless --node-rank picks one.
 lsp      Runs the language server over standard input/output, for editors other than VS Code.
 `;

@@ -8,10 +8,10 @@ test('publishes diagnostics on open and after an edit, and offers quick fixes', 
   try {
     const uri = 'file:///tmp/train.megatron.yaml';
     server.connection.sendNotification('textDocument/didOpen', {
-      textDocument: { uri, languageId: 'ms-swift-yaml', version: 1, text: '# megatron sft ms-swift=4.5.2\nlearning_rate: 1.0e-5\n' },
+      textDocument: { uri, languageId: 'ms-swift-yaml', version: 1, text: '# megatron sft ms-swift=4.5.2\nlearning_rate: 1.0e-5\nENV:\n  NPROC_PER_NODE: "1"\nmodel: Qwen/Qwen2.5-7B-Instruct\ndataset: ["a/b#10"]\ntrain_iters: 10\n' },
     });
     const first = await server.waitForDiagnostics(uri, (d) => d.version === 1);
-    assert.deepEqual(first.diagnostics.map((d) => d.code), ['unknown-argument']);
+    assert.deepEqual(first.diagnostics.filter((d) => d.severity <= 2).map((d) => d.code), ['unknown-argument']);
     assert.equal(first.diagnostics[0]!.severity, 1);
 
     const actions = await server.connection.sendRequest<Array<{ title: string; edit: { changes: Record<string, Array<{ newText: string }>> } }>>('textDocument/codeAction', {
@@ -27,7 +27,7 @@ test('publishes diagnostics on open and after an edit, and offers quick fixes', 
       contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } }, text: 'lr' }],
     });
     const second = await server.waitForDiagnostics(uri, (d) => d.version === 2);
-    assert.deepEqual(second.diagnostics, []);
+    assert.deepEqual(second.diagnostics.filter((d) => d.severity <= 2), []);
   } finally {
     await server.stop();
   }
