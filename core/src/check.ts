@@ -7,7 +7,7 @@ import { ModelFactsProvider } from './model/facts';
 import { RuleContext, RuleEnvironment } from './rules/context';
 import { bundledOnlyProvider, createModelFactsProvider } from './model/lookup';
 import { allRules } from './rules/registry';
-import { Diagnostic, Rule, Severity } from './rules/types';
+import { Diagnostic, Finding, Rule, Severity } from './rules/types';
 
 export type RuleSetting = 'off' | Severity;
 
@@ -19,6 +19,10 @@ export interface CheckOptions extends ContextOptions, RuleEnvironment {
   modelFacts?: ModelFactsProvider;
   /** documents larger than this (characters) get a single diagnostic and syntax-only checking */
   maxDocumentSize?: number;
+  /** more rules to run after the built-in ones (tests, extensions) */
+  extraRules?: readonly Rule[];
+  /** called when a rule throws (the rule is skipped) */
+  onRuleError?: (ruleId: string, error: unknown) => void;
 }
 
 export interface CheckResult {
@@ -47,7 +51,7 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): 
     options.modelFacts ??
     (options.files && options.baseDir ? createModelFactsProvider({ files: options.files, baseDir: options.baseDir, env: options.hostEnv ?? {} }) : bundledOnlyProvider);
   const ctx = catalog ? new RuleContext(doc, context.command, context.version, catalog, environment, modelFacts) : undefined;
-  for (const rule of allRules()) {
+  for (const rule of [...allRules(), ...(options.extraRules ?? [])]) {
     if (!appliesTo(rule, context)) continue;
     const setting = options.rules?.[rule.id];
     if (setting === 'off') continue;
@@ -57,12 +61,20 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): 
       if (rule.area !== 'document') continue;
     }
     const runCtx = ctx ?? new RuleContext(doc, context.command, context.version, commandCatalog('4.5.2', 'megatron sft')!, environment);
-    for (const f of rule.check(runCtx)) {
+    let findings: Finding[];
+    try {
+      findings = [...rule.check(runCtx)];
+    } catch (e) {
+      // a broken rule must never take the others (or the editor) down: report it once and go on
+      options.onRuleError?.(rule.id, e);
+      continue;
+    }
+    for (const f of findings) {
       const d: Diagnostic = {
         code: rule.id,
         severity: setting ?? f.severity ?? severity,
         message: f.message,
-        range: f.range ?? (f.key ? runCtx.keyRange(f.key) : runCtx.documentRange()),
+        range: f.range ?? (f.key ? keyRangeOf(runCtx, f.key) : runCtx.documentRange()),
         source: 'ms-swift-studio',
       };
       if (f.key) d.key = f.key;
@@ -76,6 +88,12 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): 
     (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.code.localeCompare(b.code),
   );
   return { doc, context, diagnostics };
+}
+
+/** the key range of an argument, or of an ENV variable of that name */
+function keyRangeOf(ctx: RuleContext, key: string) {
+  if (!ctx.entry(key) && ctx.envEntry(key)) return ctx.envKeyRange(key);
+  return ctx.keyRange(key);
 }
 
 function appliesTo(rule: Rule, context: ConfigContext): boolean {

@@ -100,6 +100,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
 
   async function optionsFor(uri: string): Promise<CheckOptions> {
     const options = checkOptionsFrom(await settingsFor(uri));
+    options.onRuleError = (id, e) => log(`rule ${id} failed on ${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     const baseDir = baseDirFor(uri);
     if (baseDir) {
       options.files = files;

@@ -136,3 +136,20 @@ describe('foundation diagnostics: details', () => {
     assert.ok(ds.some((d) => d.code === 'yaml-value-unreadable' || d.code === 'yaml-syntax'), JSON.stringify(ds.map((d) => d.code)));
   });
 });
+
+describe('rule engine robustness', () => {
+  test('a rule that throws is skipped and reported; the other rules still run', () => {
+    const failures: string[] = [];
+    const ds = diagnostics(`${V4}microbatch_size: 2\n`, {
+      extraRules: [{ id: 'always-throws', title: 't', area: 'document', severity: { '4.5.2': 'error' }, sources: [], check: () => { throw new Error('boom'); } }],
+      onRuleError: (id, e) => failures.push(`${id}: ${(e as Error).message}`),
+    });
+    assert.deepEqual(failures, ['always-throws: boom']);
+    assert.ok(ds.some((d) => d.code === 'unknown-argument'));
+  });
+  test('a finding keyed on an ENV variable points at that variable', () => {
+    const text = `${V4}ENV:\n  NPROC_PER_NODE: "1"\nlr: 1\n`;
+    const ds = diagnostics(text, { extraRules: [{ id: 'env-probe', title: 't', area: 'environment', severity: { '4.5.2': 'info' }, sources: [], *check() { yield { message: 'x', key: 'NPROC_PER_NODE' }; } }] });
+    assert.equal(covered(text, ds.find((d) => d.code === 'env-probe')!), 'NPROC_PER_NODE');
+  });
+});
