@@ -1,6 +1,2 @@
-// Parallelism rules (tp-sp-cp) — see reference/constraints.md.
-import { Rule } from '../types';
-
-export const rules: readonly Rule[] = [];
-
-export const notCheckable: Readonly<Record<string, string>> = {};
+// Parallelism rules (tp-sp-cp) — see reference/constraints.md. The rule modules live in ./tp-sp-cp/.
+export { rules, notCheckable } from './tp-sp-cp/index';
