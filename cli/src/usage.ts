@@ -4,7 +4,7 @@ export class UsageError extends Error {}
 export const HELP = `ms-swift-studio — checks and tools for ms-swift / Megatron-SWIFT run configs
 
 Usage:
-  ms-swift-studio check [--command "megatron sft"] [--ms-swift-version 3.4.1|4.5.2] [--format text|json] FILE...
+  ms-swift-studio check [--command "megatron sft"] [--ms-swift-version 3.4.1|4.5.2] [--format text|json] [--cwd DIR] FILE...
   ms-swift-studio command FILE [--shell bash|zsh|sh|fish|pwsh|cmd] [--ms-swift-version V] [--mode auto|yaml|flags]
                           [--gpus 0,1,...] [--node-rank N] [--format text|json]
   ms-swift-studio lsp --stdio
@@ -14,6 +14,8 @@ check    Reads each config and reports what ms-swift and Megatron-LM would rejec
          file:line:col: severity: message [code]. Exit status: 1 when any error was found, 0 otherwise,
          2 on usage errors or unreadable files.
          --command and --ms-swift-version override the file's modeline and the inference from its keys.
+         --cwd DIR also checks what is on disk (checkpoint folders, local model configs, the ModelScope and
+         Hugging Face caches), with relative paths taken from DIR, the folder the run starts in.
 command  Prints the exact command line a run of FILE starts with (environment assignments included), quoted
          for the shell; --format json prints { "argv": [...], "env": {...}, "cwd": "..." }. ms-swift 4 reads the
          YAML itself (megatron sft FILE); for 3.4.1 the config is expanded into --flags (--mode chooses). --gpus

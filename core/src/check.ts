@@ -3,6 +3,8 @@
 import { commandCatalog } from './catalog/catalog';
 import { ConfigContext, ContextOptions, resolveContext } from './config/context';
 import { ConfigDocument, parseConfig } from './config/parse';
+import { parseModeline } from './config/modeline';
+import { LineIndex } from './text/positions';
 import { ModelFactsProvider } from './model/facts';
 import { RuleContext, RuleEnvironment } from './rules/context';
 import { bundledOnlyProvider, createModelFactsProvider } from './model/lookup';
@@ -34,7 +36,47 @@ export interface CheckResult {
 export const DEFAULT_MAX_DOCUMENT_SIZE = 4 * 1024 * 1024;
 
 export function checkText(text: string, options: CheckOptions = {}): CheckResult {
+  const max = options.maxDocumentSize ?? DEFAULT_MAX_DOCUMENT_SIZE;
+  if (text.length > max) return checkTooLarge(text, options, max);
   return checkDocument(parseConfig(text), options);
+}
+
+/**
+ * A document over the size limit: one diagnostic, and only YAML syntax errors (when it is not absurdly large),
+ * so that the editor never freezes on it.
+ */
+function checkTooLarge(text: string, options: CheckOptions, max: number): CheckResult {
+  const lines = new LineIndex(text);
+  const doc: ConfigDocument = {
+    text,
+    lines,
+    doc: undefined,
+    modeline: parseModeline(text),
+    entries: [],
+    envEntry: undefined,
+    envVars: [],
+    syntaxErrors: [],
+    structureProblems: [],
+    suppressions: new Map(),
+  };
+  const context = resolveContext(doc, options);
+  const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  const diagnostics: Diagnostic[] = [
+    {
+      code: 'document-too-large',
+      severity: 'warning',
+      message: `This document has ${mib(text.length)} M characters, more than the ${mib(max)} M that are checked in full (msSwiftStudio.maxDocumentSize); only YAML syntax is checked.`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(lines.lineText(0).length, 200) } },
+      source: 'ms-swift-studio',
+    },
+  ];
+  if (text.length <= 4 * max) {
+    const parsed = parseConfig(text, { syntaxOnly: true });
+    for (const p of parsed.syntaxErrors.slice(0, 100)) {
+      diagnostics.push({ code: 'yaml-syntax', severity: 'error', message: `YAML syntax error: ${p.message}`, range: p.range, source: 'ms-swift-studio' });
+    }
+  }
+  return { doc, context, diagnostics };
 }
 
 export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): CheckResult {

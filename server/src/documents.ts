@@ -1,7 +1,6 @@
 // One parse and one check per document version, shared by every feature (diagnostics, code actions, ...).
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { checkDocument, CheckOptions, CheckResult } from '../../core/src/check';
-import { parseConfig } from '../../core/src/config/parse';
+import { checkText, CheckOptions, CheckResult } from '../../core/src/check';
 
 interface Entry {
   version: number;
@@ -23,7 +22,7 @@ export class AnalysisCache {
       hit.lastUsed = ++this.clock;
       return hit.result;
     }
-    const result = checkDocument(parseConfig(doc.getText()), options);
+    const result = checkText(doc.getText(), options);
     this.entries.set(doc.uri, { version: doc.version, optionsKey, result, lastUsed: ++this.clock });
     if (this.entries.size > this.capacity) this.evict();
     return result;

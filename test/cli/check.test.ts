@@ -109,3 +109,16 @@ test('--help and --version', () => {
   assert.equal(run(['--help']).code, 0);
   assert.match(run(['--version']).stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+test('--cwd turns on the file-system checks, relative to that folder', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mss-cwd-'));
+  const f = path.join(dir, 'cfg.yaml');
+  fs.writeFileSync(f, `${BASE}mcore_model: ./missing-ckpt\n`);
+  assert.doesNotMatch(run(['check', f]).stdout, /checkpoint-path-must-exist/);
+  const r = run(['check', '--cwd', dir, f]);
+  assert.match(r.stdout, /checkpoint-path-must-exist/);
+  fs.mkdirSync(path.join(dir, 'missing-ckpt'));
+  fs.writeFileSync(path.join(dir, 'missing-ckpt', 'latest_checkpointed_iteration.txt'), 'release');
+  assert.doesNotMatch(run(['check', '--cwd', dir, f]).stdout, /checkpoint-path-must-exist/);
+  assert.equal(run(['check', '--cwd', path.join(dir, 'nope'), f]).code, 2);
+});

@@ -60,6 +60,7 @@ const CASES: Case[] = [
   { code: 'yaml-null-or-empty-values', fires: `${V4}system:\n`, at: '', quiet: `${V4}system: hi\n`, severity: 'warning' },
   { code: 'env-unknown-var', fires: `${V4}ENV:\n  NPROC_PER_NODES: 2\n`, at: 'NPROC_PER_NODES', quiet: `${V4}ENV:\n  NPROC_PER_NODE: 2\n  MY_OWN_SETTING: 1\n`, severity: 'warning', says: /`NPROC_PER_NODE`/ },
   { code: 'env-unknown-var', fires: `${V4}ENV:\n  CUDA_VISBLE_DEVICES: "0"\n`, at: 'CUDA_VISBLE_DEVICES', quiet: `${V4}ENV:\n  CUDA_VISIBLE_DEVICES: "0"\n`, severity: 'warning' },
+  { code: 'env-changes-program-loading', fires: `${V4}ENV:\n  LD_PRELOAD: /opt/x.so\n`, at: 'LD_PRELOAD', quiet: `${V4}ENV:\n  NPROC_PER_NODE: 1\n`, severity: 'warning', says: /loaded|code/ },
   { code: 'modeline-unknown-command', fires: '# megatron train\nlr: 1\n', at: 'train', quiet: '# megatron sft\nlr: 1\n', severity: 'warning' },
   { code: 'modeline-unknown-version', fires: '# megatron sft ms-swift=4.3.0\nlr: 1\n', at: '4.3.0', quiet: '# megatron sft ms-swift=4.5.2\nlr: 1\n', severity: 'info', says: /nearest known version, 4\.5\.2/ },
   { code: 'modeline-unknown-option', fires: '# megatron sft ms-swfit=4.5.2\nlr: 1\n', at: 'ms-swfit=4.5.2', quiet: '# megatron sft ms-swift=4.5.2\nlr: 1\n', severity: 'warning' },
@@ -151,5 +152,15 @@ describe('rule engine robustness', () => {
     const text = `${V4}ENV:\n  NPROC_PER_NODE: "1"\nlr: 1\n`;
     const ds = diagnostics(text, { extraRules: [{ id: 'env-probe', title: 't', area: 'environment', severity: { '4.5.2': 'info' }, sources: [], *check() { yield { message: 'x', key: 'NPROC_PER_NODE' }; } }] });
     assert.equal(covered(text, ds.find((d) => d.code === 'env-probe')!), 'NPROC_PER_NODE');
+  });
+});
+
+describe('documents over the size limit', () => {
+  test('one diagnostic and syntax errors only', () => {
+    const big = `${V4}microbatch_size: 2\nlr: [1\n` + '# filler\n'.repeat(200);
+    const ds = diagnostics(big, { maxDocumentSize: 1000 });
+    assert.deepEqual([...new Set(ds.map((d) => d.code))].sort(), ['document-too-large', 'yaml-syntax']);
+    assert.match(ds.find((d) => d.code === 'document-too-large')!.message, /only YAML syntax is checked/);
+    assert.ok(diagnostics(big).some((d) => d.code === 'unknown-argument'), 'under the default limit it is checked in full');
   });
 });

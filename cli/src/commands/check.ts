@@ -1,5 +1,7 @@
 // `ms-swift-studio check`: the rule engine over files, as text (compiler style) or JSON.
+import * as path from 'path';
 import { parseArgs } from 'util';
+import { nodeFileView } from '../../../core/src/files';
 import { checkText } from '../../../core/src/check';
 import { isCommandName, nearestKnownVersion } from '../../../core/src/config/context';
 import { CommandName } from '../../../core/src/catalog/schema';
@@ -24,6 +26,7 @@ export function runCheck(argv: string[], io: CliIO): number {
         command: { type: 'string' },
         'ms-swift-version': { type: 'string' },
         format: { type: 'string', default: 'text' },
+        cwd: { type: 'string' },
       },
     });
   } catch (e) {
@@ -41,6 +44,7 @@ export function runCheck(argv: string[], io: CliIO): number {
   const version = values['ms-swift-version'];
   if (version !== undefined && !nearestKnownVersion(version)) throw new UsageError(`--ms-swift-version must look like 4.5.2, not "${version}"`);
   if (positionals.length === 0) throw new UsageError('check needs at least one FILE');
+  if (values.cwd !== undefined && !nodeFileView().isDirectory(path.resolve(io.cwd, values.cwd))) throw new UsageError(`--cwd ${values.cwd} is not a folder`);
 
   let status = 0;
   let checked = 0;
@@ -58,6 +62,12 @@ export function runCheck(argv: string[], io: CliIO): number {
     const opts: Parameters<typeof checkText>[1] = {};
     if (command) opts.command = command;
     if (version) opts.version = version;
+    if (values.cwd !== undefined) {
+      // file-system checks (checkpoints, local models, caches) relative to where the run starts
+      opts.files = nodeFileView();
+      opts.baseDir = path.resolve(io.cwd, values.cwd);
+      opts.hostEnv = { HOME: process.env.HOME, MODELSCOPE_CACHE: process.env.MODELSCOPE_CACHE, HF_HOME: process.env.HF_HOME, HF_HUB_CACHE: process.env.HF_HUB_CACHE };
+    }
     const result = checkText(read.text, opts);
     const diagnostics: Diagnostic[] = [...read.diagnostics, ...result.diagnostics];
     for (const d of diagnostics) {

@@ -59,6 +59,8 @@ export interface ConfigDocument {
 export interface ParseOptions {
   /** bound on the nodes visited while expanding aliases in one value */
   aliasBudget?: number;
+  /** only collect YAML syntax errors (for documents too large to check in full) */
+  syntaxOnly?: boolean;
 }
 
 const IGNORE_RE = /#\s*ms-swift-ignore(?::\s*([\w\-, ]+))?\s*$/;
@@ -87,6 +89,7 @@ export function parseConfig(text: string, options: ParseOptions = {}): ConfigDoc
       result.syntaxErrors.push(problem('yaml-syntax', cleanYamlMessage(e.message), s, Math.max(en, s + 1)));
     }
   }
+  if (options.syntaxOnly) return result;
   const nonEmpty = list.filter((d) => d.contents !== null);
   if (nonEmpty.length > 1) {
     const second = nonEmpty[1]!;

@@ -1,0 +1,70 @@
+// Finding what a run produced: ms-swift's version folders (`v0-20260101-120000`), Megatron iterations
+// (`iter_0000100`), Hugging Face checkpoints (`checkpoint-100`), LoRA adapters; used to prefill Export and Infer.
+import * as path from 'path';
+import { FileView } from '../files';
+
+export const VERSION_DIR = /^v(\d+)-(\d{8})-(\d{6})$/;
+
+export interface RunFolder {
+  path: string;
+  name: string;
+  /** ms-swift's version number (vN) */
+  version: number;
+  /** YYYYMMDD-HHMMSS */
+  stamp: string;
+}
+
+/** The vN-YYYYMMDD-HHMMSS folders under an output folder, newest first. */
+export function versionFolders(files: FileView, outputDir: string): RunFolder[] {
+  const out: RunFolder[] = [];
+  for (const name of files.list(outputDir)) {
+    const m = VERSION_DIR.exec(name);
+    if (m && files.isDirectory(path.join(outputDir, name))) out.push({ path: path.join(outputDir, name), name, version: Number(m[1]), stamp: `${m[2]}-${m[3]}` });
+  }
+  return out.sort((a, b) => b.stamp.localeCompare(a.stamp) || b.version - a.version);
+}
+
+export interface CheckpointInfo {
+  path: string;
+  kind: 'mcore' | 'hf' | 'lora';
+  /** iteration or step when known */
+  step?: number;
+}
+
+/** Checkpoints inside a run folder, newest step first: `checkpoint-N` (HF/safetensors or LoRA), `iter_N` (mcore). */
+export function checkpointsIn(files: FileView, dir: string): CheckpointInfo[] {
+  const out: CheckpointInfo[] = [];
+  for (const name of files.list(dir)) {
+    const p = path.join(dir, name);
+    if (!files.isDirectory(p)) continue;
+    const hf = /^checkpoint-(\d+)(?:-merged)?$/.exec(name);
+    if (hf) {
+      const lora = files.exists(path.join(p, 'adapter_config.json'));
+      out.push({ path: p, kind: lora ? 'lora' : 'hf', step: Number(hf[1]) });
+      continue;
+    }
+    const it = /^iter_(\d+)$/.exec(name);
+    if (it) out.push({ path: dir, kind: 'mcore', step: Number(it[1]) });
+  }
+  // a Megatron checkpoint root names its latest iteration
+  const latest = files.readText(path.join(dir, 'latest_checkpointed_iteration.txt'), 1024)?.trim();
+  if (latest && /^\d+$/.test(latest) && !out.some((c) => c.kind === 'mcore')) out.push({ path: dir, kind: 'mcore', step: Number(latest) });
+  const seen = new Set<string>();
+  return out
+    .sort((a, b) => (b.step ?? -1) - (a.step ?? -1))
+    .filter((c) => {
+      const k = `${c.kind}:${c.path}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+}
+
+/** The newest checkpoint under an output folder (newest version folder first), if any. */
+export function newestCheckpoint(files: FileView, outputDir: string, kinds: CheckpointInfo['kind'][] = ['hf', 'lora', 'mcore']): CheckpointInfo | undefined {
+  for (const run of [...versionFolders(files, outputDir), { path: outputDir }]) {
+    const c = checkpointsIn(files, run.path).find((x) => kinds.includes(x.kind));
+    if (c) return c;
+  }
+  return undefined;
+}
