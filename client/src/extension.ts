@@ -1,10 +1,14 @@
-// The VS Code extension: starts the language server for ms-swift configs (lazily, on the first such document)
-// and offers the ms-swift config language for plain YAML files that look like run configs.
+// The VS Code extension: the language server for ms-swift configs (started lazily, on the first such document),
+// detection of configs among plain YAML files, and one-click Train / Export / Infer with run management.
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { detectConfig } from '../../core/src/config/detect';
+import type { Launcher } from './launch/launcher';
+import { LaunchCodeLensProvider } from './launch/codelens';
+import { GpuStatus } from './launch/status';
 
 export const LANGUAGE_ID = 'ms-swift-yaml';
+const GPU_STATE_KEY = 'msSwiftStudio.gpus';
 
 let client: LanguageClient | undefined;
 let starting: Promise<void> | undefined;
@@ -31,13 +35,37 @@ function maybeAdopt(doc: vscode.TextDocument): void {
   if (detectConfig(doc.getText()).looksLikeConfig) void vscode.languages.setTextDocumentLanguage(doc, LANGUAGE_ID);
 }
 
-export function activate(context: vscode.ExtensionContext): { languageId: string } {
+export interface ExtensionApi {
+  languageId: string;
+  /** the launcher (loaded on first use) */
+  launcher(): Launcher;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const output = vscode.window.createOutputChannel('ms-swift Studio');
+  let launcherInstance: Launcher | undefined;
+  // the launch machinery (catalogs, command building) is a separate bundle, loaded on first use
+  const launcher = (): Launcher => {
+    if (!launcherInstance) {
+      const mod = require(context.asAbsolutePath('dist/launcher.js')) as typeof import('./launch/index');
+      launcherInstance = new mod.Launcher(context, output);
+      context.subscriptions.push(launcherInstance, launcherInstance.onDidChangeRuns(() => lenses.refresh()));
+    }
+    return launcherInstance;
+  };
+  const lenses = new LaunchCodeLensProvider(() => context.workspaceState.get<number[]>(GPU_STATE_KEY));
+  const gpuStatus = new GpuStatus();
   const onDoc = (doc: vscode.TextDocument) => {
-    if (doc.languageId === LANGUAGE_ID) void ensureClient(context);
-    else maybeAdopt(doc);
+    if (doc.languageId === LANGUAGE_ID) {
+      void ensureClient(context);
+      gpuStatus.start();
+    } else maybeAdopt(doc);
   };
   context.subscriptions.push(
+    output,
+    gpuStatus,
     vscode.workspace.onDidOpenTextDocument(onDoc),
+    vscode.languages.registerCodeLensProvider({ language: LANGUAGE_ID }, lenses),
     vscode.commands.registerCommand('msSwiftStudio.useForDocument', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) {
@@ -50,9 +78,34 @@ export function activate(context: vscode.ExtensionContext): { languageId: string
       if (client) await client.restart();
       else await ensureClient(context);
     }),
+    vscode.commands.registerCommand('msSwiftStudio.train', (uri?: vscode.Uri) => launcher().train(uri)),
+    vscode.commands.registerCommand('msSwiftStudio.export', (uri?: vscode.Uri) => launcher().exportCheckpoint(uri)),
+    vscode.commands.registerCommand('msSwiftStudio.infer', (uri?: vscode.Uri) => launcher().infer(uri)),
+    vscode.commands.registerCommand('msSwiftStudio.stop', (runId?: string) => launcher().stop(typeof runId === 'string' ? runId : undefined)),
+    vscode.commands.registerCommand('msSwiftStudio.showCommand', (uri?: vscode.Uri) => launcher().showCommand(uri)),
+    vscode.commands.registerCommand('msSwiftStudio.selectGpus', async () => {
+      await launcher().pickGpus(true);
+      lenses.refresh();
+    }),
+    vscode.commands.registerCommand('msSwiftStudio.reattach', () => launcher().reattach(true)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('msSwiftStudio.python')) launcherInstance?.envs.forget();
+    }),
   );
   for (const doc of vscode.workspace.textDocuments) onDoc(doc);
-  return { languageId: LANGUAGE_ID };
+  // runs that kept going while the window was closed: look a little later, off the activation path
+  const timer = setTimeout(() => void reportRunning(launcher), 3000);
+  context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+  return { languageId: LANGUAGE_ID, launcher };
+}
+
+async function reportRunning(launcher: () => Launcher): Promise<void> {
+  if (!vscode.workspace.isTrusted) return;
+  const n = await launcher().reattach(false);
+  if (n > 0) {
+    const c = await vscode.window.showInformationMessage(`${n} ms-swift run${n === 1 ? ' is' : 's are'} still running.`, 'Show');
+    if (c === 'Show') await launcher().reattach(true);
+  }
 }
 
 export async function deactivate(): Promise<void> {

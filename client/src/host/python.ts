@@ -35,8 +35,13 @@ export interface PythonEnv {
 
 export type ProbeResult = { ok: true; env: PythonEnv } | { ok: false; reason: string };
 
-export async function probePython(python: string, options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<ProbeResult> {
-  const r = await run(python, ['-c', PROBE], { timeoutMs: 30000, ...options });
+export async function probePython(python: string, options: { env?: NodeJS.ProcessEnv; cwd?: string; activation?: string } = {}): Promise<ProbeResult> {
+  const { activation, ...rest } = options;
+  // with an activation command (conda activate, source venv/bin/activate), probe inside the activated shell
+  const r = activation
+    ? await run('bash', ['-c', `${activation} >/dev/null 2>&1 || { echo "activation failed" >&2; exit 97; }; exec "$1" -c "$0"`, PROBE, python], { timeoutMs: 30000, ...rest })
+    : await run(python, ['-c', PROBE], { timeoutMs: 30000, ...rest });
+  if (r.code === 97) return { ok: false, reason: `The activation command "${activation}" failed.` };
   if (r.notFound) return { ok: false, reason: `The Python interpreter "${python}" was not found. Set msSwiftStudio.python.interpreter, or select an interpreter with the Python extension.` };
   if (r.timedOut) return { ok: false, reason: `"${python}" did not answer within 30 s.` };
   if (r.code !== 0) return { ok: false, reason: `"${python}" failed: ${r.stderr.trim().split('\n').pop() ?? ''}` };
