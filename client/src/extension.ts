@@ -6,11 +6,13 @@ import { detectConfig } from '../../core/src/config/detect';
 import type { Launcher } from './launch/launcher';
 import { LaunchCodeLensProvider } from './launch/codelens';
 import { GpuStatus } from './launch/status';
+import { PythonEnvironments } from './launch/environment';
 
 export const LANGUAGE_ID = 'ms-swift-yaml';
 const GPU_STATE_KEY = 'msSwiftStudio.gpus';
 
 let client: LanguageClient | undefined;
+const envs = new PythonEnvironments();
 let starting: Promise<void> | undefined;
 
 function ensureClient(context: vscode.ExtensionContext): Promise<void> {
@@ -25,8 +27,29 @@ function ensureClient(context: vscode.ExtensionContext): Promise<void> {
     synchronize: { configurationSection: 'msSwiftStudio' },
   };
   client = new LanguageClient('msSwiftStudio', 'ms-swift Studio', serverOptions, clientOptions);
-  starting = client.start();
+  starting = client.start().then(() => sendEnvironment(context));
   return starting;
+}
+
+/**
+ * Tells the server what this machine has — the Python environment's ms-swift version and packages, the GPUs runs
+ * will use — so that the checks match what will run. Only in a trusted workspace (it runs the interpreter).
+ */
+async function sendEnvironment(context: vscode.ExtensionContext): Promise<void> {
+  if (!client || !vscode.workspace.isTrusted) return;
+  const params: { msSwiftVersion?: string; packages?: Record<string, string>; visibleGpus?: number } = {};
+  try {
+    const { result } = await envs.probe();
+    if (result.ok) {
+      params.packages = result.env.packages;
+      if (result.env.packages['ms-swift']) params.msSwiftVersion = result.env.packages['ms-swift'];
+    }
+  } catch {
+    /* no environment: the server keeps its defaults */
+  }
+  const remembered = context.workspaceState.get<number[]>(GPU_STATE_KEY);
+  if (remembered?.length) params.visibleGpus = remembered.length;
+  await client.sendNotification('msSwiftStudio/environment', params);
 }
 
 function maybeAdopt(doc: vscode.TextDocument): void {
@@ -65,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     output,
     gpuStatus,
     vscode.workspace.onDidOpenTextDocument(onDoc),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void sendEnvironment(context)),
     vscode.languages.registerCodeLensProvider({ language: LANGUAGE_ID }, lenses),
     vscode.commands.registerCommand('msSwiftStudio.useForDocument', async () => {
       const editor = vscode.window.activeTextEditor;
@@ -86,10 +110,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.commands.registerCommand('msSwiftStudio.selectGpus', async () => {
       await launcher().pickGpus(true);
       lenses.refresh();
+      void sendEnvironment(context);
     }),
     vscode.commands.registerCommand('msSwiftStudio.reattach', () => launcher().reattach(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('msSwiftStudio.python')) launcherInstance?.envs.forget();
+      if (e.affectsConfiguration('msSwiftStudio.python')) {
+        launcherInstance?.envs.forget();
+        envs.forget();
+        void sendEnvironment(context);
+      }
     }),
   );
   for (const doc of vscode.workspace.textDocuments) onDoc(doc);

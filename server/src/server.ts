@@ -48,6 +48,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
   const pending = new Map<string, { dispose(): void }>();
   const settingsByUri = new Map<string, Promise<ServerSettings | undefined>>();
   let supportsConfiguration = false;
+  /** what the client found about the machine: the environment's ms-swift version, packages, GPUs */
+  let machine: { msSwiftVersion?: string; packages?: Record<string, string>; visibleGpus?: number } = {};
   let clientLocale: string | undefined;
   let workspaceFolders: string[] = [];
   const files = nodeFileView();
@@ -101,6 +103,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
   async function optionsFor(uri: string): Promise<CheckOptions> {
     const options = checkOptionsFrom(await settingsFor(uri));
     options.onRuleError = (id, e) => log(`rule ${id} failed on ${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    // the installed ms-swift decides the version when neither the modeline nor the settings do
+    if (machine.msSwiftVersion && !options.settings?.version) options.settings = { ...(options.settings ?? {}), version: machine.msSwiftVersion };
+    if (machine.packages) options.python = { packages: machine.packages };
+    if (machine.visibleGpus && !options.launch) options.launch = { visibleGpus: machine.visibleGpus };
     const baseDir = baseDirFor(uri);
     if (baseDir) {
       options.files = files;
@@ -147,6 +153,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
     cache.delete(e.document.uri);
     settingsByUri.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onNotification('msSwiftStudio/environment', (params: unknown) => {
+    const p = (params ?? {}) as typeof machine;
+    machine = {};
+    if (typeof p.msSwiftVersion === 'string') machine.msSwiftVersion = p.msSwiftVersion;
+    if (p.packages && typeof p.packages === 'object') machine.packages = Object.fromEntries(Object.entries(p.packages).filter(([, v]) => typeof v === 'string'));
+    if (typeof p.visibleGpus === 'number' && p.visibleGpus > 0) machine.visibleGpus = p.visibleGpus;
+    cache.clear();
+    for (const doc of documents.all()) schedule(doc, true);
   });
 
   connection.onDidChangeConfiguration(() => {

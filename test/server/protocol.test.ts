@@ -66,3 +66,21 @@ test('completion, hover (locale from initialize), document symbols and folding o
   }
   assert.equal(server.process.exitCode, 0, 'exits 0 after shutdown + exit');
 });
+
+test('the client can tell the server the installed ms-swift version and packages', async () => {
+  const server = await startServer();
+  try {
+    const uri = 'file:///tmp/env.megatron.yaml';
+    server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ms-swift-yaml', version: 1, text: 'model: Qwen/Qwen2.5-7B-Instruct\noutput_dir: out\nattention_backend: flash\n' } });
+    const before = await server.waitForDiagnostics(uri, (d) => d.version === 1);
+    assert.ok(!before.diagnostics.some((d) => d.code === 'unknown-argument'), 'output_dir is a 4.x name');
+    const count = (server.diagnostics.get(uri) ?? []).length;
+    server.connection.sendNotification('msSwiftStudio/environment', { msSwiftVersion: '3.4.1', packages: { 'ms-swift': '3.4.1' } });
+    const after = await server.waitForDiagnostics(uri, () => (server.diagnostics.get(uri) ?? []).length > count);
+    const latest = (server.diagnostics.get(uri) ?? [])[(server.diagnostics.get(uri) ?? []).length - 1]!;
+    void after;
+    assert.ok(latest.diagnostics.some((d) => d.code === 'unknown-argument' && /3\.4\.1 calls it `save`/.test(d.message)), JSON.stringify(latest.diagnostics.map((d) => d.code)));
+  } finally {
+    await server.stop();
+  }
+});
