@@ -191,10 +191,19 @@ export class Launcher implements vscode.Disposable {
 
   async launch(kind: RunKind, name: string, uri: vscode.Uri | undefined, command: LaunchCommand, extra: Partial<RunRecord> = {}): Promise<LaunchResult> {
     const id = this.store.newId(name);
-    const logDir = path.join(this.store.dir, 'logs');
+    // the log goes next to the run's results when its output folder is known, else to the extension's storage
+    let logDir = path.join(this.store.dir, 'logs');
+    if (extra.outputDir) {
+      try {
+        fs.mkdirSync(extra.outputDir, { recursive: true });
+        logDir = extra.outputDir;
+      } catch {
+        /* not writable: keep the storage folder */
+      }
+    }
     fs.mkdirSync(logDir, { recursive: true });
-    const logFile = path.join(logDir, `${id}.log`);
-    const exitFile = path.join(logDir, `${id}.exit`);
+    const logFile = path.join(logDir, `ms-swift-studio-${id}.log`);
+    const exitFile = path.join(logDir, `ms-swift-studio-${id}.exit`);
     const activation = uri ? this.envs.activation(uri) : undefined;
     const detached = kind !== 'infer' && (await this.detached(uri));
     let terminal: vscode.Terminal;
