@@ -3,6 +3,7 @@ import { runCheck, CliIO } from './commands/check';
 import { HELP, UsageError } from './usage';
 import { runLsp } from './commands/lsp';
 import { runCommand } from './commands/command';
+import { runEstimate } from './commands/estimate';
 
 declare const __VERSION__: string | undefined;
 
@@ -24,6 +25,8 @@ export function main(argv: string[], io: CliIO): number {
         return runCheck(rest, io);
       case 'command':
         return runCommand(rest, io);
+      case 'estimate':
+        return runEstimate(rest, io);
       default:
         throw new UsageError(`unknown command "${sub}" (see --help)`);
     }

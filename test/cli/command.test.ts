@@ -32,13 +32,13 @@ test('v3 config: expanded into flags; --mode flags works for v4 too; --mode yaml
 
 test('multi-node: one command per node, or the one --node-rank picks', () => {
   const all = run(['command', 'examples/qwen2.5-72b-multinode.megatron.yaml']).stdout;
-  assert.match(all, /# node 0 of 2\nNNODES=2 NODE_RANK=0 .*MASTER_ADDR=10\.0\.0\.1 MASTER_PORT=29500/);
-  assert.match(all, /# node 1 of 2\nNNODES=2 NODE_RANK=1 /);
+  assert.match(all, /# node 0 of 4\nNNODES=4 NODE_RANK=0 .*MASTER_ADDR=10\.0\.0\.1 MASTER_PORT=29500/);
+  assert.match(all, /# node 3 of 4\nNNODES=4 NODE_RANK=3 /);
   const one = run(['command', '--node-rank', '1', '--shell', 'fish', 'examples/qwen2.5-72b-multinode.megatron.yaml']).stdout;
   assert.equal(one.split('\n').filter(Boolean).length, 1);
   assert.match(one, /NODE_RANK=1/);
   const j = JSON.parse(run(['command', '--format', 'json', 'examples/qwen2.5-72b-multinode.megatron.yaml']).stdout);
-  assert.deepEqual(j.nodes.map((n: { nodeRank: number; env: Record<string, string> }) => [n.nodeRank, n.env.NODE_RANK]), [[0, '0'], [1, '1']]);
+  assert.deepEqual(j.nodes.map((n: { nodeRank: number; env: Record<string, string> }) => [n.nodeRank, n.env.NODE_RANK]), [[0, '0'], [1, '1'], [2, '2'], [3, '3']]);
 });
 
 test('usage errors exit 2', () => {
@@ -54,4 +54,18 @@ test('usage errors exit 2', () => {
     assert.equal(r.status, 2, args.join(' '));
     assert.match(r.stderr, re);
   }
+});
+
+test('estimate: the bundled CLI prints the breakdown, JSON has the documented shape, exit 0/1/2', () => {
+  const text = run(['estimate', 'examples/qwen3-30b-a3b-moe-lora.megatron.yaml']);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /weights +grads +optimizer +activations +logits +overhead +allocated +reserved +device/);
+  assert.match(text.stdout, /Fits on 80 GiB/);
+  const j = JSON.parse(run(['estimate', '--format', 'json', 'examples/qwen2.5-7b-sft.megatron.yaml']).stdout);
+  assert.deepEqual(Object.keys(j).sort(), ['assumptions', 'perRank', 'worst']);
+  assert.deepEqual(Object.keys(j.perRank[0]).sort(), ['activations', 'allocated', 'device', 'grads', 'logits', 'optimizer', 'overhead', 'rank', 'reserved', 'stage', 'weights']);
+  assert.equal(run(['estimate', '--gpu-memory', '40', 'examples/qwen2.5-7b-sft.megatron.yaml']).status, 1);
+  const unknown = run(['estimate', 'examples/qwen2.5-7b-sft.v3.megatron.yaml']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown model/);
 });
