@@ -7,6 +7,7 @@ import type { Launcher } from './launch/launcher';
 import { LaunchCodeLensProvider } from './launch/codelens';
 import { GpuStatus } from './launch/status';
 import { PythonEnvironments } from './launch/environment';
+import { queryGpus } from './host/gpus';
 
 export const LANGUAGE_ID = 'ms-swift-yaml';
 const GPU_STATE_KEY = 'msSwiftStudio.gpus';
@@ -37,7 +38,7 @@ function ensureClient(context: vscode.ExtensionContext): Promise<void> {
  */
 async function sendEnvironment(context: vscode.ExtensionContext): Promise<void> {
   if (!client || !vscode.workspace.isTrusted) return;
-  const params: { msSwiftVersion?: string; packages?: Record<string, string>; visibleGpus?: number } = {};
+  const params: { msSwiftVersion?: string; packages?: Record<string, string>; visibleGpus?: number; gpuMemoryGiB?: number; gpuName?: string } = {};
   try {
     const { result } = await envs.probe();
     if (result.ok) {
@@ -49,6 +50,13 @@ async function sendEnvironment(context: vscode.ExtensionContext): Promise<void> 
   }
   const remembered = context.workspaceState.get<number[]>(GPU_STATE_KEY);
   if (remembered?.length) params.visibleGpus = remembered.length;
+  const gpus = await queryGpus();
+  if (gpus.ok) {
+    const used = remembered?.length ? gpus.gpus.filter((g) => remembered.includes(g.index)) : gpus.gpus;
+    const smallest = [...(used.length ? used : gpus.gpus)].sort((a, b) => a.memoryTotal - b.memoryTotal)[0]!;
+    params.gpuMemoryGiB = smallest.memoryTotal / 1024;
+    params.gpuName = smallest.name;
+  }
   await client.sendNotification('msSwiftStudio/environment', params);
 }
 
@@ -113,6 +121,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       void sendEnvironment(context);
     }),
     vscode.commands.registerCommand('msSwiftStudio.reattach', () => launcher().reattach(true)),
+    vscode.commands.registerCommand('msSwiftStudio.showEstimate', async (uri?: string | vscode.Uri) => {
+      const target = uri ? uri.toString() : vscode.window.activeTextEditor?.document.uri.toString();
+      if (!target || !client) return undefined;
+      const answer = await client.sendRequest<{ markdown: string }>('msSwiftStudio/estimate', { uri: target });
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: answer.markdown });
+      await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+      return answer.markdown;
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('msSwiftStudio.python')) {
         launcherInstance?.envs.forget();

@@ -89,6 +89,8 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): 
   if (options.baseDir) environment.baseDir = options.baseDir;
   if (options.hostEnv) environment.hostEnv = options.hostEnv;
   if (options.python) environment.python = options.python;
+  if (options.gpuMemoryGiB) environment.gpuMemoryGiB = options.gpuMemoryGiB;
+  if (options.gpuName) environment.gpuName = options.gpuName;
   const modelFacts =
     options.modelFacts ??
     (options.files && options.baseDir ? createModelFactsProvider({ files: options.files, baseDir: options.baseDir, env: options.hostEnv ?? {} }) : bundledOnlyProvider);

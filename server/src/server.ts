@@ -2,6 +2,7 @@
 // (AnalysisCache); diagnostics are pushed after a short, size-aware delay and dropped when a newer version exists.
 import {
   CodeAction,
+  CodeLens,
   CompletionItem,
   CompletionList,
   Connection,
@@ -29,6 +30,8 @@ import { createModelFactsProvider } from '../../core/src/model/lookup';
 import { RuleContext } from '../../core/src/rules/context';
 import { commandCatalog } from '../../core/src/catalog/catalog';
 import { toCompletionItem, toDocumentSymbol, toFoldingRange } from './convert';
+import { estimateLensTitle, estimateMarkdown, memoryEstimate } from '../../core/src/service/memory';
+import { bundledOnlyProvider } from '../../core/src/model/lookup';
 import { URI } from './uri';
 
 export interface ServerRuntime {
@@ -49,7 +52,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
   const settingsByUri = new Map<string, Promise<ServerSettings | undefined>>();
   let supportsConfiguration = false;
   /** what the client found about the machine: the environment's ms-swift version, packages, GPUs */
-  let machine: { msSwiftVersion?: string; packages?: Record<string, string>; visibleGpus?: number } = {};
+  let machine: { msSwiftVersion?: string; packages?: Record<string, string>; visibleGpus?: number; gpuMemoryGiB?: number; gpuName?: string } = {};
   let clientLocale: string | undefined;
   let workspaceFolders: string[] = [];
   const files = nodeFileView();
@@ -71,6 +74,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
         hoverProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'ms-swift-studio' },
     };
@@ -107,6 +111,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
     if (machine.msSwiftVersion && !options.settings?.version) options.settings = { ...(options.settings ?? {}), version: machine.msSwiftVersion };
     if (machine.packages) options.python = { packages: machine.packages };
     if (machine.visibleGpus && !options.launch) options.launch = { visibleGpus: machine.visibleGpus };
+    if (!options.gpuMemoryGiB && machine.gpuMemoryGiB) options.gpuMemoryGiB = machine.gpuMemoryGiB;
+    if (machine.gpuName && options.gpuMemoryGiB === machine.gpuMemoryGiB) options.gpuName = machine.gpuName;
     const baseDir = baseDirFor(uri);
     if (baseDir) {
       options.files = files;
@@ -161,6 +167,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
     if (typeof p.msSwiftVersion === 'string') machine.msSwiftVersion = p.msSwiftVersion;
     if (p.packages && typeof p.packages === 'object') machine.packages = Object.fromEntries(Object.entries(p.packages).filter(([, v]) => typeof v === 'string'));
     if (typeof p.visibleGpus === 'number' && p.visibleGpus > 0) machine.visibleGpus = p.visibleGpus;
+    if (typeof p.gpuMemoryGiB === 'number' && p.gpuMemoryGiB > 0) machine.gpuMemoryGiB = p.gpuMemoryGiB;
+    if (typeof p.gpuName === 'string') machine.gpuName = p.gpuName;
     cache.clear();
     for (const doc of documents.all()) schedule(doc, true);
   });
@@ -243,6 +251,40 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
       if (!doc) return [];
       return foldingRanges(cache.get(doc, options).doc).map(toFoldingRange);
     });
+  });
+
+  /** the memory estimate of a document, with the GPU it is compared with */
+  function estimateOf(uri: string, options: CheckOptions) {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const result = cache.get(doc, options);
+    const catalog = commandCatalog(result.context.version, result.context.command);
+    if (!catalog) return undefined;
+    const ctx = new RuleContext(result.doc, result.context.command, result.context.version, catalog, options,
+      options.files && options.baseDir ? createModelFactsProvider({ files: options.files, baseDir: options.baseDir, env: options.hostEnv ?? {} }) : bundledOnlyProvider);
+    return { ...memoryEstimate(ctx), gpuMemoryGiB: options.gpuMemoryGiB, gpuName: options.gpuName };
+  }
+
+  connection.onCodeLens(async (params, token) => {
+    const options = await optionsFor(params.textDocument.uri);
+    return runSafe(log, 'codeLens', token, [] as CodeLens[], () => {
+      const e = estimateOf(params.textDocument.uri, options);
+      if (!e || !e.result) return [];
+      const title = estimateLensTitle(e.result, e.gpuMemoryGiB, e.gpuName, e.pp);
+      return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title, command: 'msSwiftStudio.showEstimate', arguments: [params.textDocument.uri] } }];
+    });
+  });
+
+  connection.onRequest('msSwiftStudio/estimate', async (params: { uri: string }) => {
+    const options = await optionsFor(params.uri);
+    try {
+      const e = estimateOf(params.uri, options);
+      if (!e) return { markdown: 'No estimate: the document is not open.' };
+      return { markdown: estimateMarkdown(e), json: e.result ?? null };
+    } catch (err) {
+      log(`estimate failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return { markdown: 'The estimate failed; see the ms-swift Studio output.' };
+    }
   });
 
   documents.listen(connection);

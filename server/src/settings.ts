@@ -10,6 +10,8 @@ export interface ServerSettings {
   /** characters; documents above get syntax-only checking */
   maxDocumentSize?: number;
   visibleGpus?: number | null;
+  /** memory of one GPU in GiB, when nvidia-smi cannot tell (or to plan for another machine) */
+  gpuMemoryGiB?: number | null;
   language?: 'auto' | 'en' | 'zh-cn' | null;
 }
 
@@ -30,5 +32,6 @@ export function checkOptionsFrom(settings: ServerSettings | undefined): CheckOpt
   }
   if (typeof settings.maxDocumentSize === 'number' && settings.maxDocumentSize > 0) options.maxDocumentSize = settings.maxDocumentSize;
   if (typeof settings.visibleGpus === 'number' && settings.visibleGpus > 0) options.launch = { visibleGpus: settings.visibleGpus };
+  if (typeof settings.gpuMemoryGiB === 'number' && settings.gpuMemoryGiB > 0) options.gpuMemoryGiB = settings.gpuMemoryGiB;
   return options;
 }

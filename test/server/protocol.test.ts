@@ -84,3 +84,26 @@ test('the client can tell the server the installed ms-swift version and packages
     await server.stop();
   }
 });
+
+test('memory estimate: CodeLens against the GPU the client reported, and the breakdown request', async () => {
+  const server = await startServer();
+  try {
+    const uri = 'file:///tmp/mem.megatron.yaml';
+    const text = require('fs').readFileSync(require('path').join(__dirname, '..', '..', '..', 'examples', 'qwen3-30b-a3b-moe-lora.megatron.yaml'), 'utf8');
+    server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ms-swift-yaml', version: 1, text } });
+    await server.waitForDiagnostics(uri, (d) => d.version === 1);
+    const noGpu = await server.connection.sendRequest<Array<{ command: { title: string } }>>('textDocument/codeLens', { textDocument: { uri } });
+    assert.match(noGpu[0]!.command.title, /^≈ [\d.]+ GiB \/ GPU$/);
+    server.connection.sendNotification('msSwiftStudio/environment', { gpuMemoryGiB: 80, gpuName: 'NVIDIA H100 80GB HBM3' });
+    await new Promise((r) => setTimeout(r, 300));
+    const lens = await server.connection.sendRequest<Array<{ command: { title: string; command: string } }>>('textDocument/codeLens', { textDocument: { uri } });
+    assert.match(lens[0]!.command.title, /^≈ [\d.]+ GiB \/ GPU · fits 80 GiB H100$/);
+    assert.equal(lens[0]!.command.command, 'msSwiftStudio.showEstimate');
+    const md = await server.connection.sendRequest<{ markdown: string }>('msSwiftStudio/estimate', { uri });
+    assert.match(md.markdown, /\| stage \| rank \| weights \| grads \| optimizer \| activations \| logits \| overhead \| allocated \| reserved \| device \|/);
+    assert.match(md.markdown, /\*\*Fits\*\* on 80\.0 GiB \(NVIDIA H100 80GB HBM3\)/);
+    assert.match(md.markdown, /## Assumptions/);
+  } finally {
+    await server.stop();
+  }
+});

@@ -32,6 +32,10 @@ export interface RuleEnvironment {
   /** the host's environment (HOME, caches) */
   hostEnv?: Record<string, string | undefined>;
   python?: PythonEnvInfo;
+  /** memory of the GPUs the run will use (the smallest, GiB), from nvidia-smi or the settings */
+  gpuMemoryGiB?: number;
+  /** their name, for messages ("NVIDIA H100 80GB HBM3") */
+  gpuName?: string;
 }
 
 export interface ResolvedEntry {
@@ -279,6 +283,28 @@ export class RuleContext {
 
   renameKeyEdit(entry: ConfigEntry, newName: string): TextEdit {
     return { range: entry.keyRange, newText: newName };
+  }
+
+  /**
+   * Edits that set several arguments at once: values of keys that are set are replaced in place, missing keys are
+   * added together in one insertion (two insertions at the same place would have no defined order).
+   */
+  setValuesEdits(values: Record<string, string>): TextEdit[] {
+    const edits: TextEdit[] = [];
+    const missing: Array<[string, string]> = [];
+    for (const [name, text] of Object.entries(values)) {
+      const e = this.entry(name);
+      if (e && !e.viaMerge) edits.push(this.setValueEdit(name, text));
+      else missing.push([name, text]);
+    }
+    if (missing.length) {
+      const first = this.insertKeyEdit(missing[0]![0], missing[0]![1]);
+      const eol = this.doc.text.includes('\r\n') ? '\r\n' : '\n';
+      const rest = missing.slice(1).map(([n, v]) => `${n}: ${v}`);
+      const joined = first.newText.endsWith(eol) ? first.newText + rest.map((l) => l + eol).join('') : [first.newText, ...rest].join(eol);
+      edits.push({ range: first.range, newText: joined });
+    }
+    return edits;
   }
 
   setValueFix(name: string, valueText: string, title?: string, preferred = false): Fix {

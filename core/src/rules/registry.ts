@@ -18,8 +18,9 @@ import * as attention from './attention';
 import * as moe from './moe';
 import * as rlhf from './rlhf';
 import * as required from './required';
+import * as memory from './memory';
 
-const AREAS = [launcher, parallelism, batch, recompute, precision, optimizer, lr, iterations, checkpoint, data, attention, moe, rlhf, required];
+const AREAS = [launcher, parallelism, batch, recompute, precision, optimizer, lr, iterations, checkpoint, data, attention, moe, rlhf, required, memory];
 
 let rules: Rule[] | undefined;
 
