@@ -4,6 +4,7 @@ import { HELP, UsageError } from './usage';
 import { runLsp } from './commands/lsp';
 import { runCommand } from './commands/command';
 import { runEstimate } from './commands/estimate';
+import { runMetrics } from './commands/metrics';
 
 declare const __VERSION__: string | undefined;
 
@@ -27,6 +28,8 @@ export function main(argv: string[], io: CliIO): number {
         return runCommand(rest, io);
       case 'estimate':
         return runEstimate(rest, io);
+      case 'metrics':
+        return runMetrics(rest, io);
       default:
         throw new UsageError(`unknown command "${sub}" (see --help)`);
     }

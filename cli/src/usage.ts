@@ -2,6 +2,7 @@
 export class UsageError extends Error {}
 
 import { ESTIMATE_HELP } from './commands/estimate';
+import { METRICS_HELP, METRICS_USAGE } from './commands/metrics';
 
 export const HELP = `ms-swift-studio — checks and tools for ms-swift / Megatron-SWIFT run configs
 
@@ -10,6 +11,7 @@ Usage:
   ms-swift-studio command FILE [--shell bash|zsh|sh|fish|pwsh|cmd] [--ms-swift-version V] [--mode auto|yaml|flags]
                           [--gpus 0,1,...] [--node-rank N] [--format text|json]
   ms-swift-studio estimate FILE [--gpu-memory GiB] [--format text|json] [--command C] [--ms-swift-version V] [--tokens N]
+${METRICS_USAGE}
   ms-swift-studio lsp --stdio
   ms-swift-studio --help | --version
 
@@ -24,5 +26,5 @@ command  Prints the exact command line a run of FILE starts with (environment as
          YAML itself (megatron sft FILE); for 3.4.1 the config is expanded into --flags (--mode chooses). --gpus
          sets CUDA_VISIBLE_DEVICES and NPROC_PER_NODE. Multi-node configs (NNODES > 1) print one command per node
          unless --node-rank picks one.
-${ESTIMATE_HELP}lsp      Runs the language server over standard input/output, for editors other than VS Code.
+${ESTIMATE_HELP}${METRICS_HELP}lsp      Runs the language server over standard input/output, for editors other than VS Code.
 `;
