@@ -28,7 +28,16 @@ export async function build(options: { minify?: boolean } = {}): Promise<void> {
       outfile: path.join(root, 'dist/cli.js'),
       banner: { js: '#!/usr/bin/env node' },
     }),
+    esbuild.build({
+      ...common,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      entryPoints: [path.join(root, 'client/webview/metrics/main.ts')],
+      outfile: path.join(root, 'dist/webview/metrics.js'),
+    }),
   ]);
+  fs.copyFileSync(path.join(root, 'client/webview/metrics/metrics.css'), path.join(root, 'dist/webview/metrics.css'));
   fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
 }
 
