@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { detectConfig } from '../../core/src/config/detect';
 import type { Launcher } from './launch/launcher';
+import type { RunNode } from './views/runs-tree';
 import { LaunchCodeLensProvider } from './launch/codelens';
 import { GpuStatus } from './launch/status';
 import { PythonEnvironments } from './launch/environment';
@@ -85,6 +86,66 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     return launcherInstance;
   };
   const lenses = new LaunchCodeLensProvider(() => context.workspaceState.get<number[]>(GPU_STATE_KEY));
+  // the Runs view, the metrics and TensorBoard views and the run status live in the launcher bundle too
+  type Views = typeof import('./launch/index');
+  let views: Views | undefined;
+  const loadViews = (): Views => (views ??= require(context.asAbsolutePath('dist/launcher.js')) as Views);
+  let tree: import('./views/runs-tree').RunsTreeProvider | undefined;
+  let runStatus: import('./views/run-status').RunStatus | undefined;
+  let tensorboards: import('./host/tensorboard').TensorBoardManager | undefined;
+  const treeEmitter = new vscode.EventEmitter<undefined>();
+  const runsTree = () => {
+    if (!tree) {
+      tree = new (loadViews().RunsTreeProvider)(launcher().store, () => launcher().runningRuns());
+      tree.onDidChangeTreeData(() => treeEmitter.fire(undefined));
+    }
+    return tree;
+  };
+  const startRunStatus = () => {
+    runStatus ??= new (loadViews().RunStatus)(() => launcher().runningRuns());
+    runStatus.start();
+  };
+  const folderOf = (arg: unknown): string | undefined => {
+    if (arg instanceof vscode.Uri) return arg.fsPath;
+    if (arg && typeof arg === 'object' && 'fsPath' in arg && typeof (arg as { fsPath: unknown }).fsPath === 'string') return (arg as { fsPath: string }).fsPath;
+    return undefined;
+  };
+  const openMetrics = async (arg?: unknown) => {
+    let folder = folderOf(arg);
+    if (!folder) {
+      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Run folder (with runs/ or logging.jsonl)' });
+      folder = picked?.[0]?.fsPath;
+    }
+    if (!folder) return undefined;
+    return loadViews().MetricsPanel.show(context.extensionUri, [folder], { openTensorBoard: (f) => void openTb(vscode.Uri.file(f)) });
+  };
+  const openTb = async (arg?: unknown) => {
+    const folder = folderOf(arg);
+    if (!folder) return undefined;
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage('TensorBoard is not started in an untrusted workspace (it runs a program from the Python environment).');
+      return undefined;
+    }
+    const { python, result } = await envs.probe();
+    if (!result.ok) {
+      void vscode.window.showErrorMessage(result.reason);
+      return undefined;
+    }
+    const cmd = loadViews().tensorBoardCommand(python, result.env.packages, result.env.tools);
+    if ('error' in cmd) {
+      void vscode.window.showErrorMessage(cmd.error);
+      return undefined;
+    }
+    const logdir = require('fs').existsSync(require('path').join(folder, 'runs')) ? require('path').join(folder, 'runs') : folder;
+    const cfg = vscode.workspace.getConfiguration('msSwiftStudio');
+    tensorboards ??= new (loadViews().TensorBoardManager)();
+    try {
+      return await loadViews().openTensorBoard(tensorboards, logdir, cmd.command, { port: cfg.get<number>('tensorboard.port', 0), extraArgs: cfg.get<string[]>('tensorboard.args', []) });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`TensorBoard: ${(e as Error).message}`);
+      return undefined;
+    }
+  };
   const gpuStatus = new GpuStatus();
   const onDoc = (doc: vscode.TextDocument) => {
     if (doc.languageId === LANGUAGE_ID) {
@@ -96,6 +157,32 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     output,
     gpuStatus,
     vscode.workspace.onDidOpenTextDocument(onDoc),
+    treeEmitter,
+    { dispose: () => { runStatus?.dispose(); tensorboards?.dispose(); } },
+    vscode.window.registerTreeDataProvider<RunNode>('msSwiftStudio.runs', {
+      onDidChangeTreeData: treeEmitter.event,
+      getChildren: (n?: RunNode) => runsTree().getChildren(n),
+      getTreeItem: (n: RunNode) => runsTree().getTreeItem(n),
+    }),
+    vscode.commands.registerCommand('msSwiftStudio.refreshRuns', () => runsTree().refresh()),
+    vscode.commands.registerCommand('msSwiftStudio.openMetrics', (arg?: unknown) => openMetrics(arg)),
+    vscode.commands.registerCommand('msSwiftStudio.openTensorBoard', (arg?: unknown) => openTb(arg)),
+    vscode.commands.registerCommand('msSwiftStudio.openRunLog', async (arg?: { record?: { logFile: string }; fsPath?: string }) => {
+      const log = arg?.record?.logFile ?? (arg?.fsPath ? require('fs').readdirSync(arg.fsPath).filter((n: string) => /^ms-swift-studio-.*\.log$/.test(n)).map((n: string) => require('path').join(arg.fsPath, n))[0] : undefined);
+      if (!log) {
+        void vscode.window.showInformationMessage('This run has no log written by ms-swift Studio (it was not started from the extension).');
+        return;
+      }
+      await vscode.window.showTextDocument(vscode.Uri.file(log));
+    }),
+    vscode.commands.registerCommand('msSwiftStudio.deleteRun', async (arg?: unknown) => {
+      const folder = folderOf(arg);
+      if (!folder) return;
+      const ok = await vscode.window.showWarningMessage(`Delete the run folder ${folder} with its checkpoints and logs?`, { modal: true }, 'Delete');
+      if (ok !== 'Delete') return;
+      await vscode.workspace.fs.delete(vscode.Uri.file(folder), { recursive: true, useTrash: true });
+      runsTree().refresh();
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void sendEnvironment(context)),
     vscode.languages.registerCodeLensProvider({ language: LANGUAGE_ID }, lenses),
     vscode.commands.registerCommand('msSwiftStudio.useForDocument', async () => {
@@ -110,7 +197,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       if (client) await client.restart();
       else await ensureClient(context);
     }),
-    vscode.commands.registerCommand('msSwiftStudio.train', (uri?: vscode.Uri) => launcher().train(uri)),
+    vscode.commands.registerCommand('msSwiftStudio.train', async (uri?: vscode.Uri) => {
+      const r = await launcher().train(uri);
+      if (r) {
+        startRunStatus();
+        tree?.refresh();
+      }
+      return r;
+    }),
     vscode.commands.registerCommand('msSwiftStudio.export', (uri?: vscode.Uri) => launcher().exportCheckpoint(uri)),
     vscode.commands.registerCommand('msSwiftStudio.infer', (uri?: vscode.Uri) => launcher().infer(uri)),
     vscode.commands.registerCommand('msSwiftStudio.stop', (runId?: string) => launcher().stop(typeof runId === 'string' ? runId : undefined)),
@@ -139,14 +233,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
   for (const doc of vscode.workspace.textDocuments) onDoc(doc);
   // runs that kept going while the window was closed: look a little later, off the activation path
-  const timer = setTimeout(() => void reportRunning(launcher), 3000);
+  const timer = setTimeout(() => void reportRunning(launcher, startRunStatus), 3000);
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });
   return { languageId: LANGUAGE_ID, launcher };
 }
 
-async function reportRunning(launcher: () => Launcher): Promise<void> {
+async function reportRunning(launcher: () => Launcher, onRunning: () => void): Promise<void> {
   if (!vscode.workspace.isTrusted) return;
   const n = await launcher().reattach(false);
+  if (n > 0) onRunning();
   if (n > 0) {
     const c = await vscode.window.showInformationMessage(`${n} ms-swift run${n === 1 ? ' is' : 's are'} still running.`, 'Show');
     if (c === 'Show') await launcher().reattach(true);

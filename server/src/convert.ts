@@ -83,7 +83,8 @@ export function toLspDiagnostic(d: Diagnostic, uri: string): LspDiagnostic {
 
 export function toCodeAction(fix: Fix, uri: string, diagnostic: LspDiagnostic): CodeAction {
   return {
-    title: fix.title,
+    // code action titles are shown as plain text: no markdown backticks
+    title: fix.title.replace(/`/g, ''),
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     isPreferred: fix.preferred ?? false,

@@ -51,6 +51,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
   const pending = new Map<string, { dispose(): void }>();
   const settingsByUri = new Map<string, Promise<ServerSettings | undefined>>();
   let supportsConfiguration = false;
+  let supportsCodeLensRefresh = false;
   /** what the client found about the machine: the environment's ms-swift version, packages, GPUs */
   let machine: { msSwiftVersion?: string; packages?: Record<string, string>; visibleGpus?: number; gpuMemoryGiB?: number; gpuName?: string } = {};
   let clientLocale: string | undefined;
@@ -60,6 +61,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     supportsConfiguration = !!params.capabilities.workspace?.configuration;
+    supportsCodeLensRefresh = !!params.capabilities.workspace?.codeLens?.refreshSupport;
     clientLocale = params.locale;
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => URI.toPath(f.uri)).filter((p): p is string => !!p);
     if (!workspaceFolders.length && params.rootUri) {
@@ -171,12 +173,19 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
     if (typeof p.gpuName === 'string') machine.gpuName = p.gpuName;
     cache.clear();
     for (const doc of documents.all()) schedule(doc, true);
+    refreshLenses();
   });
+
+  /** the memory CodeLens depends on the environment and the settings, not only on the text */
+  function refreshLenses(): void {
+    if (supportsCodeLensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  }
 
   connection.onDidChangeConfiguration(() => {
     settingsByUri.clear();
     cache.clear();
     for (const doc of documents.all()) schedule(doc, true);
+    refreshLenses();
   });
 
   connection.onCodeAction(async (params, token) => {

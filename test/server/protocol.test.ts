@@ -19,7 +19,7 @@ test('publishes diagnostics on open and after an edit, and offers quick fixes', 
       range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
       context: { diagnostics: first.diagnostics },
     });
-    assert.deepEqual(actions.map((a) => a.title), ['Replace with `lr`']);
+    assert.deepEqual(actions.map((a) => a.title), ['Replace with lr']);
     assert.equal(actions[0]!.edit.changes[uri]![0]!.newText, 'lr');
 
     server.connection.sendNotification('textDocument/didChange', {

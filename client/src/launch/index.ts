@@ -1,2 +1,8 @@
-// Entry of dist/launcher.js: the launch machinery is loaded on first use, so that activation stays light.
+// Entry of dist/launcher.js: the launch machinery, the runs view and the metrics/TensorBoard views, loaded on
+// first use so that activation stays light.
 export { Launcher } from './launcher';
+export { RunsTreeProvider } from '../views/runs-tree';
+export { MetricsPanel } from '../views/metrics-panel';
+export { openTensorBoard, tensorBoardCommand } from '../views/tensorboard-panel';
+export { TensorBoardManager } from '../host/tensorboard';
+export { RunStatus } from '../views/run-status';

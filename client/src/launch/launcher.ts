@@ -20,6 +20,9 @@ import { missingFor, PythonEnv } from '../host/python';
 import { RunKind, RunRecord, RunStore } from '../host/runs';
 import { Tmux } from '../host/tmux';
 import { PythonEnvironments } from './environment';
+import { Failure } from '../../../core/src/metrics';
+import { failureDiagnostics } from '../views/failures';
+import { failuresOf } from '../host/failures';
 
 const LANGUAGE_ID = 'ms-swift-yaml';
 const GPU_STATE_KEY = 'msSwiftStudio.gpus';
@@ -47,6 +50,8 @@ export class Launcher implements vscode.Disposable {
   private readonly watchers = new Map<string, NodeJS.Timeout>();
   private readonly terminals = new Map<string, vscode.Terminal>();
   private readonly onDidChangeRunsEmitter = new vscode.EventEmitter<void>();
+  /** diagnostics put on configs by failed runs */
+  readonly runDiagnostics = vscode.languages.createDiagnosticCollection('ms-swift-run');
   readonly onDidChangeRuns = this.onDidChangeRunsEmitter.event;
 
   constructor(
@@ -58,6 +63,7 @@ export class Launcher implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.watchers.values()) clearInterval(t);
+    this.runDiagnostics.dispose();
     this.disposables.forEach((d) => d.dispose());
     this.onDidChangeRunsEmitter.dispose();
   }
@@ -246,13 +252,38 @@ export class Launcher implements vscode.Disposable {
       this.store.save(r);
       this.onDidChangeRunsEmitter.fire();
       const ok = code === 0;
-      const msg = ok ? `ms-swift run "${run.name}" finished.` : `ms-swift run "${run.name}" failed with exit status ${code}.`;
-      const show = ok ? vscode.window.showInformationMessage : vscode.window.showErrorMessage;
-      void show(msg, 'Open log').then((c) => {
-        if (c === 'Open log') void vscode.window.showTextDocument(vscode.Uri.file(run.logFile));
-      });
+      if (ok) {
+        void vscode.window.showInformationMessage(`ms-swift run "${run.name}" finished.`, 'Open log').then((c) => {
+          if (c === 'Open log') void vscode.window.showTextDocument(vscode.Uri.file(run.logFile));
+        });
+        return;
+      }
+      void this.reportFailure(r, code);
     }, 5000);
     this.watchers.set(run.id, t);
+  }
+
+  /** Says why a run failed (from its log) and marks the config line that caused it. */
+  async reportFailure(run: RunRecord, code: number | null): Promise<Failure[]> {
+    const failures = failuresOf(run.logFile);
+    const first = failures.find((f) => f.kind !== 'child-failed') ?? failures[0];
+    const reason = first ? first.summary : `exit status ${code}`;
+    if (run.configPath && failures.length) {
+      try {
+        const uri = vscode.Uri.file(run.configPath);
+        const text = (await vscode.workspace.openTextDocument(uri)).getText();
+        this.runDiagnostics.set(uri, failureDiagnostics(text, failures.filter((f) => f.kind !== 'child-failed')));
+      } catch {
+        /* the config is gone */
+      }
+    }
+    this.output.appendLine(`Run "${run.name}" failed (exit status ${code}):\n${failures.map((f) => `  - ${f.summary}`).join('\n')}`);
+    const actions = run.configPath && failures.length ? ['Show in config', 'Open log'] : ['Open log'];
+    void vscode.window.showErrorMessage(`ms-swift run "${run.name}" failed: ${reason}`, ...actions).then((c) => {
+      if (c === 'Open log') void vscode.window.showTextDocument(vscode.Uri.file(run.logFile));
+      if (c === 'Show in config' && run.configPath) void vscode.window.showTextDocument(vscode.Uri.file(run.configPath));
+    });
+    return failures;
   }
 
   async train(uri?: vscode.Uri): Promise<LaunchResult | undefined> {

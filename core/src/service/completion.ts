@@ -43,6 +43,18 @@ export interface CompletionOptions {
   home?: string;
 }
 
+/** The arguments almost every config sets, offered first (then the ones ms-swift's docs mark as most used). */
+const ESSENTIALS = new Set([
+  'model', 'mcore_model', 'load', 'adapters', 'dataset', 'val_dataset', 'tuner_type', 'train_type', 'micro_batch_size',
+  'global_batch_size', 'tensor_model_parallel_size', 'pipeline_model_parallel_size', 'sequence_parallel',
+  'expert_model_parallel_size', 'context_parallel_size', 'recompute_granularity', 'recompute_method',
+  'recompute_num_layers', 'lr', 'min_lr', 'lr_warmup_fraction', 'train_iters', 'num_train_epochs', 'max_length', 'packing',
+  'output_dir', 'save', 'save_steps', 'save_interval', 'eval_steps', 'finetune', 'torch_dtype', 'lora_rank', 'lora_alpha',
+  'target_modules', 'system', 'learning_rate', 'per_device_train_batch_size', 'gradient_accumulation_steps', 'deepspeed',
+  'logging_steps', 'warmup_ratio', 'to_mcore', 'to_hf', 'infer_backend', 'stream', 'max_new_tokens', 'temperature',
+  'merge_lora', 'rlhf_type', 'beta',
+]);
+
 const MODEL_KEYS = new Set(['model', 'ref_model', 'teacher_model', 'reward_model', 'value_model']);
 const DATASET_KEYS = new Set(['dataset', 'val_dataset']);
 const PATH_KEY = /(^|_)(dir|path|file|files)$|^(load|save|output_dir|mcore_model|mcore_adapters?|mcore_ref_model|adapters|deepspeed|resume_from_checkpoint|ckpt_dir|model|ref_model|teacher_model|reward_model|dataset|val_dataset|cached_dataset|external_plugins|custom_register_path|ref_adapters|teacher_adapters)$/;
@@ -106,7 +118,7 @@ function keyItems(doc: ConfigDocument, context: ConfigContext, specs: ArgSpec[],
       insertText,
       snippet: true,
       range,
-      sortText: `${spec.common ? '0' : '1'}_${spec.name}`,
+      sortText: `${ESSENTIALS.has(spec.name) ? '0' : spec.common ? '1' : '2'}_${spec.name}`,
       retrigger: !values?.length && (spec.kind === 'list' || MODEL_KEYS.has(spec.name) || PATH_KEY.test(spec.name)),
     } as Completion);
   }
