@@ -5,6 +5,7 @@ import { runLsp } from './commands/lsp';
 import { runCommand } from './commands/command';
 import { runEstimate } from './commands/estimate';
 import { runMetrics } from './commands/metrics';
+import { runSchema } from './commands/schema';
 
 declare const __VERSION__: string | undefined;
 
@@ -30,6 +31,8 @@ export function main(argv: string[], io: CliIO): number {
         return runEstimate(rest, io);
       case 'metrics':
         return runMetrics(rest, io);
+      case 'schema':
+        return runSchema(rest, io);
       default:
         throw new UsageError(`unknown command "${sub}" (see --help)`);
     }
@@ -51,6 +54,11 @@ if (require.main === module && process.argv[2] === 'lsp') {
     process.exitCode = 2;
   }
 } else if (require.main === module) {
+  // `ms-swift-studio metrics run/ | head`: a closed pipe ends the output quietly
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const chunks: string[] = [];
   const io: CliIO = {
     stdout: (s) => chunks.push(s),

@@ -12,6 +12,7 @@ Usage:
                           [--gpus 0,1,...] [--node-rank N] [--format text|json]
   ms-swift-studio estimate FILE [--gpu-memory GiB] [--format text|json] [--command C] [--ms-swift-version V] [--tokens N]
 ${METRICS_USAGE}
+  ms-swift-studio schema [--command "megatron sft"] [--ms-swift-version 3.4.1|4.5.2] [--language en|zh-cn] [--compact]
   ms-swift-studio lsp --stdio
   ms-swift-studio --help | --version
 
@@ -26,5 +27,7 @@ command  Prints the exact command line a run of FILE starts with (environment as
          YAML itself (megatron sft FILE); for 3.4.1 the config is expanded into --flags (--mode chooses). --gpus
          sets CUDA_VISIBLE_DEVICES and NPROC_PER_NODE. Multi-node configs (NNODES > 1) print one command per node
          unless --node-rank picks one.
-${ESTIMATE_HELP}${METRICS_HELP}lsp      Runs the language server over standard input/output, for editors other than VS Code.
+${ESTIMATE_HELP}${METRICS_HELP}schema   Prints a JSON Schema (draft-07) of the command's arguments for that version, with our descriptions, for
+         other editors (e.g. yaml-language-server: # yaml-language-server: $schema=<file>).
+lsp      Runs the language server over standard input/output, for editors other than VS Code.
 `;

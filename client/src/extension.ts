@@ -1,7 +1,7 @@
 // The VS Code extension: the language server for ms-swift configs (started lazily, on the first such document),
 // detection of configs among plain YAML files, and one-click Train / Export / Infer with run management.
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { detectConfig } from '../../core/src/config/detect';
 import type { Launcher } from './launch/launcher';
 import type { RunNode } from './views/runs-tree';
@@ -19,6 +19,8 @@ let starting: Promise<void> | undefined;
 
 function ensureClient(context: vscode.ExtensionContext): Promise<void> {
   if (starting) return starting;
+  // loaded on the first config, not at activation (it is most of this bundle)
+  const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

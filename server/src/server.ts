@@ -131,7 +131,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
   function schedule(doc: TextDocument, immediate: boolean): void {
     pending.get(doc.uri)?.dispose();
     // bigger documents wait a little longer while the user is typing
-    const delay = immediate ? 0 : Math.min(250, 50 + Math.floor(doc.getText().length / 4000));
+    // a short delay merges a burst of keystrokes; checking a usual config takes a few milliseconds
+    const delay = immediate ? 0 : Math.min(200, 5 + Math.floor(doc.getText().length / 8000));
     pending.set(
       doc.uri,
       runtime.setTimeout(() => {

@@ -3,7 +3,7 @@
 import { Document, isMap, isPair, isScalar, isSeq, isAlias, parseAllDocuments, Pair, Node, Scalar } from 'yaml';
 import { LineIndex, Range } from '../text/positions';
 import { Modeline, parseModeline } from './modeline';
-import { AliasExpansionError, isMergeKey, PyValue, toPy } from './pyyaml';
+import { AliasExpansionError, isMergeKey, PyValue, resolveAlias, toPy } from './pyyaml';
 
 export const ENV_KEY = 'ENV';
 
@@ -79,15 +79,31 @@ export function parseConfig(text: string, options: ParseOptions = {}): ConfigDoc
     structureProblems: [],
     suppressions: collectSuppressions(text, lines),
   };
-  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, strict: false });
+  // PyYAML reads a lone CR as a line break, as editors do; the YAML library does not: give it LF (same length,
+  // so every offset stays valid)
+  const source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(source, { version: '1.1', uniqueKeys: false, prettyErrors: false, strict: false });
+  } catch (e) {
+    const message = e instanceof RangeError ? 'the document is nested too deeply to read' : `the YAML cannot be read (${(e as Error).message})`;
+    result.syntaxErrors.push({ code: 'yaml-syntax', message, range: lines.range(0, Math.min(text.length, 1)), severity: 'error' });
+    return result;
+  }
   const list = Array.isArray(docs) ? docs : [];
   const problem = (code: string, message: string, start: number, end: number, severity: ConfigProblem['severity'] = 'error') =>
     ({ code, message, range: lines.range(start, end), severity });
   for (const d of list) {
     for (const e of d.errors) {
       const [s, en] = e.pos;
-      result.syntaxErrors.push(problem('yaml-syntax', cleanYamlMessage(e.message), s, Math.max(en, s + 1)));
+      const message = /call stack/i.test(e.message) ? 'the document is nested too deeply to read' : cleanYamlMessage(e.message);
+      result.syntaxErrors.push(problem('yaml-syntax', message, s, Math.max(en, s + 1)));
     }
+  }
+  // line breaks PyYAML honours but editors do not show as such
+  for (const m of text.matchAll(/[\u0085\u2028\u2029]/g)) {
+    result.structureProblems.push(problem('yaml-unusual-line-break', 'PyYAML reads this character (NEL, LS or PS) as a line break, but editors do not show it as one: replace it with a normal line break.', m.index!, m.index! + 1, 'warning'));
+    if (result.structureProblems.length > 20) break;
   }
   if (options.syntaxOnly) return result;
   const nonEmpty = list.filter((d) => d.contents !== null);
@@ -108,7 +124,8 @@ export function parseConfig(text: string, options: ParseOptions = {}): ConfigDoc
     result.structureProblems.push(problem('yaml-root-not-mapping', 'A config must be a mapping of argument names to values (`name: value` lines).', r[0], Math.max(end, r[0] + 1)));
     return result;
   }
-  const budget = options.aliasBudget ?? 100_000;
+  // nodes visited while building values: per value, and for the whole document (alias bombs stop early)
+  const budget: Budget = { perValue: options.aliasBudget ?? 200_000, documentLeft: 1_000_000 };
   for (const item of root.items) {
     if (!isPair(item)) continue;
     const keyNode = item.key as Node | null;
@@ -143,7 +160,12 @@ export function parseConfig(text: string, options: ParseOptions = {}): ConfigDoc
   return result;
 }
 
-function makeEntry(text: string, lines: LineIndex, doc: Document, pair: Pair, keyNode: Scalar, budget: number): ConfigEntry {
+interface Budget {
+  perValue: number;
+  documentLeft: number;
+}
+
+function makeEntry(text: string, lines: LineIndex, doc: Document, pair: Pair, keyNode: Scalar, budget: Budget): ConfigEntry {
   const kr = keyNode.range!;
   const valueNode = (pair.value ?? null) as Node | null;
   let valueStart: number;
@@ -159,7 +181,13 @@ function makeEntry(text: string, lines: LineIndex, doc: Document, pair: Pair, ke
   let py: PyValue | undefined;
   let pyError: string | undefined;
   try {
-    py = toPy(valueNode, doc, { left: budget });
+    const b = { left: Math.min(budget.perValue, budget.documentLeft) };
+    const start = b.left;
+    try {
+      py = toPy(valueNode, doc, b);
+    } finally {
+      budget.documentLeft -= start - Math.max(0, b.left);
+    }
   } catch (e) {
     if (!(e instanceof AliasExpansionError)) throw e;
     pyError = e.message;
@@ -182,12 +210,12 @@ function makeEntry(text: string, lines: LineIndex, doc: Document, pair: Pair, ke
   return entry;
 }
 
-function addMergedEntries(result: ConfigDocument, doc: Document, pair: Pair, budget: number): void {
+function addMergedEntries(result: ConfigDocument, doc: Document, pair: Pair, budget: Budget): void {
   const keyNode = pair.key as Scalar;
   const kr = keyNode.range!;
   const targets: Node[] = [];
   const v = pair.value as Node | null;
-  const resolve = (n: Node | null): Node | undefined => (n && isAlias(n) ? (n.resolve(doc) as Node | undefined) : n ?? undefined);
+  const resolve = (n: Node | null): Node | undefined => (n ? resolveAlias(n, doc) : undefined);
   const first = resolve(v);
   if (first && isSeq(first)) for (const i of first.items) { const t = resolve(i as Node); if (t) targets.push(t); }
   else if (first) targets.push(first);
@@ -213,9 +241,9 @@ function addMergedEntries(result: ConfigDocument, doc: Document, pair: Pair, bud
   }
 }
 
-function collectEnv(result: ConfigDocument, doc: Document, pair: Pair, budget: number): void {
+function collectEnv(result: ConfigDocument, doc: Document, pair: Pair, budget: Budget): void {
   let v = pair.value as Node | null;
-  if (v && isAlias(v)) v = (v.resolve(doc) as Node | undefined) ?? null;
+  if (v && isAlias(v)) v = resolveAlias(v, doc) ?? null;
   if (!v || (isScalar(v) && v.value === null)) return;
   if (!isMap(v)) {
     const r = v.range ?? [0, 1];

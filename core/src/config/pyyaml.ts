@@ -143,42 +143,132 @@ export function pyJsonDumps(v: PyValue): string {
 export class AliasExpansionError extends Error {}
 
 /**
+ * Anchors of a document, found once, so that each alias is resolved without walking the document again (the
+ * YAML library's Alias.resolve walks it every time, which makes alias chains quadratic). A name may be anchored
+ * more than once: an alias refers to the last anchor before it.
+ */
+export class AnchorTable {
+  private readonly byName = new Map<string, Array<{ start: number; node: Node }>>();
+
+  constructor(doc: Document) {
+    const visit = (n: unknown, depth: number): void => {
+      if (depth > 2000 || !n || typeof n !== 'object') return;
+      const node = n as Node & { anchor?: string; range?: [number, number, number] };
+      if ((isScalar(node) || isSeq(node) || isMap(node)) && node.anchor) {
+        const list = this.byName.get(node.anchor) ?? [];
+        list.push({ start: node.range?.[0] ?? 0, node });
+        this.byName.set(node.anchor, list);
+      }
+      if (isSeq(node)) for (const i of node.items) visit(i, depth + 1);
+      else if (isMap(node)) {
+        for (const p of node.items) {
+          if (!isPair(p)) continue;
+          visit(p.key, depth + 1);
+          visit(p.value, depth + 1);
+        }
+      }
+    };
+    visit(doc.contents, 0);
+    for (const list of this.byName.values()) list.sort((a, b) => a.start - b.start);
+  }
+
+  resolve(name: string, at: number): Node | undefined {
+    const list = this.byName.get(name);
+    if (!list) return undefined;
+    let found: Node | undefined;
+    for (const a of list) {
+      if (a.start >= at) break;
+      found = a.node;
+    }
+    return found;
+  }
+}
+
+const anchorTables = new WeakMap<Document, AnchorTable>();
+const anchorValues = new WeakMap<Document, Map<Node, { value: PyValue; size: number }>>();
+
+function builtAnchors(doc: Document): Map<Node, { value: PyValue; size: number }> {
+  let m = anchorValues.get(doc);
+  if (!m) {
+    m = new Map();
+    anchorValues.set(doc, m);
+  }
+  return m;
+}
+
+function anchorTable(doc: Document): AnchorTable {
+  let t = anchorTables.get(doc);
+  if (!t) {
+    t = new AnchorTable(doc);
+    anchorTables.set(doc, t);
+  }
+  return t;
+}
+
+/** The node an alias refers to (the last anchor of that name before it), or undefined. */
+export function resolveAlias(node: Node, doc: Document): Node | undefined {
+  if (!isAlias(node)) return node;
+  const at = (node as Node & { range?: [number, number, number] }).range?.[0] ?? Number.MAX_SAFE_INTEGER;
+  return anchorTable(doc).resolve(node.source, at);
+}
+
+/** Keys of a Python dict: type and str() together identify a key (1 and "1" differ). */
+function keyId(k: PyValue): string {
+  return `${k.t}\u0000${pyStr(k)}`;
+}
+
+/**
  * Converts a YAML node into the Python value PyYAML would build. Aliases are followed; `budget` bounds the number
  * of nodes visited so that alias bombs ("billion laughs") fail fast instead of exhausting memory.
  */
-export function toPy(node: unknown, doc: Document, budget = { left: 100_000 }): PyValue {
+export function toPy(node: unknown, doc: Document, budget = { left: 100_000 }, depth = 0): PyValue {
   if (--budget.left < 0) throw new AliasExpansionError('the value expands to too many nodes (alias bomb?)');
+  if (depth > 1000) throw new AliasExpansionError('the value is nested too deeply');
   if (node === null || node === undefined) return { t: 'null' };
   if (isAlias(node)) {
-    const target = node.resolve(doc);
+    const at = (node as Node & { range?: [number, number, number] }).range?.[0] ?? Number.MAX_SAFE_INTEGER;
+    const target = anchorTable(doc).resolve(node.source, at);
     if (!target) throw new AliasExpansionError(`unknown alias *${node.source}`);
-    return toPy(target, doc, budget);
+    // an anchored value is built once; every further use is charged its full size, so chains stay linear and
+    // bombs still run out of budget
+    const cache = builtAnchors(doc);
+    const hit = cache.get(target);
+    if (hit) {
+      budget.left -= hit.size;
+      if (budget.left < 0) throw new AliasExpansionError('the value expands to too many nodes (alias bomb?)');
+      return hit.value;
+    }
+    const before = budget.left;
+    const value = toPy(target, doc, budget, depth + 1);
+    cache.set(target, { value, size: Math.max(1, before - budget.left) });
+    return value;
   }
   if (isScalar(node)) return scalarToPy(node);
-  if (isSeq(node)) return { t: 'list', items: node.items.map((i) => toPy(i, doc, budget)) };
+  if (isSeq(node)) return { t: 'list', items: node.items.map((i) => toPy(i, doc, budget, depth + 1)) };
   if (isMap(node)) {
     const entries: Array<[PyValue, PyValue]> = [];
+    const index = new Map<string, number>();
+    const set = (k: PyValue, v: PyValue, keepExisting: boolean) => {
+      const id = keyId(k);
+      const i = index.get(id);
+      if (i === undefined) {
+        index.set(id, entries.length);
+        entries.push([k, v]);
+      } else if (!keepExisting) entries[i] = [k, v];
+    };
     for (const p of node.items) {
       if (!isPair(p)) continue;
-      const k = toPy(p.key, doc, budget);
-      const val = toPy(p.value, doc, budget);
+      const k = toPy(p.key, doc, budget, depth + 1);
+      const val = toPy(p.value, doc, budget, depth + 1);
       if (isMergeKey(p.key)) {
-        for (const src of val.t === 'list' ? val.items : [val]) {
-          if (src.t === 'dict') for (const e of src.entries) if (!entries.some(([ek]) => sameKey(ek, e[0]))) entries.push(e);
-        }
+        for (const src of val.t === 'list' ? val.items : [val]) if (src.t === 'dict') for (const [mk, mv] of src.entries) set(mk, mv, true);
         continue;
       }
-      const i = entries.findIndex(([ek]) => sameKey(ek, k));
-      if (i >= 0) entries[i] = [k, val];
-      else entries.push([k, val]);
+      set(k, val, false);
     }
     return { t: 'dict', entries };
   }
   return { t: 'null' };
-}
-
-function sameKey(a: PyValue, b: PyValue): boolean {
-  return a.t === b.t && pyStr(a) === pyStr(b);
 }
 
 export function isMergeKey(key: unknown): boolean {

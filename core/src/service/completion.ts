@@ -102,11 +102,26 @@ function modelineItems(range: Range): Completion[] {
   return out;
 }
 
+/** Key items without their range, per command, version and locale: built once, they are the bulk of the work. */
+const keyTemplates = new Map<string, Array<Omit<Completion, 'range'>>>();
+
 function keyItems(doc: ConfigDocument, context: ConfigContext, specs: ArgSpec[], range: Range, line: number, locale: Locale): Completion[] {
   const taken = new Set(doc.entries.filter((e) => e.keyRange.start.line !== line).map((e) => e.key));
+  const cacheKey = `${context.version}\u0000${context.command}\u0000${locale}`;
+  let templates = keyTemplates.get(cacheKey);
+  if (!templates) {
+    templates = keyTemplateList(context, specs, locale);
+    keyTemplates.set(cacheKey, templates);
+  }
   const out: Completion[] = [];
+  for (const t of templates) if (!taken.has(t.label)) out.push({ ...t, range });
+  return out;
+}
+
+function keyTemplateList(context: ConfigContext, specs: ArgSpec[], locale: Locale): Array<Omit<Completion, 'range'>> {
+  const out: Array<Omit<Completion, 'range'>> = [];
   for (const spec of specs) {
-    if (spec.private || taken.has(spec.name) || spec.problem) continue;
+    if (spec.private || spec.problem) continue;
     const summary = argDescription(spec.name, context.command, locale);
     const values = spec.kind === 'enum' ? (spec.choices ?? []).map(choiceText) : spec.kind === 'bool' ? ['true', 'false'] : undefined;
     const insertText = values?.length ? `${spec.name}: \${1|${values.map(escapeChoice).join(',')}|}` : `${spec.name}: $0`;
@@ -117,10 +132,9 @@ function keyItems(doc: ConfigDocument, context: ConfigContext, specs: ArgSpec[],
       documentation: summary ? firstSentence(summary) : undefined,
       insertText,
       snippet: true,
-      range,
       sortText: `${ESSENTIALS.has(spec.name) ? '0' : spec.common ? '1' : '2'}_${spec.name}`,
       retrigger: !values?.length && (spec.kind === 'list' || MODEL_KEYS.has(spec.name) || PATH_KEY.test(spec.name)),
-    } as Completion);
+    } as Omit<Completion, 'range'>);
   }
   return out;
 }

@@ -38,8 +38,10 @@ export function similarity(a: string, b: string): number {
   const y = b.toLowerCase().replace(/-/g, '_');
   if (x === y) return 1;
   const longest = Math.max(x.length, y.length);
-  const d = editDistance(x, y);
-  const editScore = 1 - d / longest;
+  // only distances up to 40% of the length can pass the usual threshold: stop counting beyond that
+  const maxD = Math.ceil(longest * 0.45);
+  const d = editDistance(x, y, maxD);
+  const editScore = d > maxD ? 0 : 1 - d / longest;
   // The same letters with separators removed (microbatch_size ~ micro_batch_size)
   const squash = (s: string) => s.replace(/_/g, '');
   const squashed = squash(x) === squash(y) ? 0.95 : 0;

@@ -22,6 +22,7 @@ export const unknownArgument: Rule = {
     'modelscope/ms-swift@v4.5.2:swift/utils/utils.py:174-183',
   ],
   *check(ctx) {
+    let unknownCount = 0;
     for (const { entry, resolution } of ctx.resolutions) {
       if (resolution.kind === 'no-switch') {
         if (ctx.version === '4.5.2' && renameInV4(entry.key.replace(/-/g, '_'), ctx.command)) continue; // argument-renamed-in-v4
@@ -37,12 +38,15 @@ export const unknownArgument: Rule = {
       if (resolution.kind !== 'unknown') continue;
       if (ctx.version === '4.5.2' && renameInV4(entry.key, ctx.command)) continue; // argument-renamed-in-v4
       if (entry.key === 'config' && ctx.command === 'megatron rlhf' && ctx.bool('use_ray') === true) continue;
-      yield unknownFinding(ctx, entry);
+      // a data file opened as a config can have thousands of unknown keys: suggestions for the first ones only
+      yield unknownFinding(ctx, entry, ++unknownCount <= MAX_SUGGESTED);
     }
   },
 };
 
-function unknownFinding(ctx: RuleContext, entry: ConfigEntry) {
+const MAX_SUGGESTED = 100;
+
+function unknownFinding(ctx: RuleContext, entry: ConfigEntry, suggest = true) {
   const key = entry.key;
   const normalized = key.replace(/-/g, '_');
   const suggestions: string[] = [];
@@ -75,7 +79,7 @@ function unknownFinding(ctx: RuleContext, entry: ConfigEntry) {
     );
   }
   // close spellings, when nothing above already names the answer
-  const fuzzy = suggestions.length ? [] : rankCandidates(normalized, ctx.catalog.names(), 3).map((c) => c.name);
+  const fuzzy = suggestions.length || !suggest ? [] : rankCandidates(normalized, ctx.catalog.names(), 3).map((c) => c.name);
   const top = [...suggestions, ...fuzzy].slice(0, 4);
   let message = `\`${key}\` is not an argument of \`${ctx.command}\` in ms-swift ${ctx.version}`;
   if (notes.length) message += `: ${notes.join('; ')}`;

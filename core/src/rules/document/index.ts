@@ -1,5 +1,5 @@
 import { Rule } from '../types';
-import { envNotMapping, unreadableValue, yamlKeyNotString, yamlMergeNotMapping, yamlMultipleDocuments, yamlRootNotMapping, yamlSyntax } from './structure';
+import { envNotMapping, yamlUnusualLineBreak, unreadableValue, yamlKeyNotString, yamlMergeNotMapping, yamlMultipleDocuments, yamlRootNotMapping, yamlSyntax } from './structure';
 import { duplicateKey } from './duplicate-key';
 import { commandNotInVersion, modelineUnknownCommand, modelineUnknownOption, modelineUnknownVersion } from './modeline';
 
@@ -10,6 +10,7 @@ export const documentRules: readonly Rule[] = [
   yamlKeyNotString,
   yamlMergeNotMapping,
   envNotMapping,
+  yamlUnusualLineBreak,
   unreadableValue,
   duplicateKey,
   modelineUnknownCommand,

@@ -34,6 +34,7 @@ export const yamlRootNotMapping = structureRule('yaml-root-not-mapping', 'The co
 export const yamlKeyNotString = structureRule('yaml-key-not-string', 'A key that is not text');
 export const yamlMergeNotMapping = structureRule('yaml-merge-not-mapping', 'A merge key that does not name a mapping');
 export const envNotMapping = structureRule('env-not-mapping', 'ENV is not a mapping');
+export const yamlUnusualLineBreak = structureRule('yaml-unusual-line-break', 'A line break character editors do not show (NEL, LS, PS)');
 
 export const unreadableValue: Rule = {
   id: 'yaml-value-unreadable',
