@@ -653,7 +653,7 @@ async function main() {
   lines.push(`errors reported on the examples (ours / peer): ${examples.map((x) => `${x.name} ${open.diagCounts.ours[x.name]}/${open.diagCounts.peer[x.name]}`).join(', ')}`);
   lines.push(`completion items (ours / peer): key ${req.counts.ours.key}/${req.counts.peer.key}; value [${req.counts.ours.value}] / [${req.counts.peer.value}]`);
   lines.push(`synthetic error diagnostics (ours / peer): ${sizes.rows.map((r) => `${r.lines} lines ${r.errors.ours}/${r.errors.peer}`).join(', ')}`);
-  lines.push('note: edit → diagnostics includes each server\'s debounce (ours: 50 ms + 1 ms per 4,000 characters, at most 250 ms; yaml-language-server: 200 ms)');
+  lines.push('note: edit → diagnostics includes each server\'s debounce (ours: 5 ms + 1 ms per 8,000 characters, at most 200 ms; yaml-language-server: 200 ms)');
   if (!activation.error) lines.push(`activation: require ${fmt(activation.requireP50, 2)} ms + activate() ${fmt(activation.activateP50, 2)} ms (p50), ${activation.subscriptions} subscriptions`);
   if (ev.available) lines.push(`event file: ${ev.file}, parse p50 ${fmt(ev.parseMs)} ms, ${ev.issues} issues`);
   lines.push(...notes);

@@ -21,6 +21,7 @@ export async function build(options: { minify?: boolean } = {}): Promise<void> {
   await Promise.all([
     esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/extension.ts')], outfile: path.join(root, 'dist/client.js'), external: ['vscode'] }),
     esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/launch/index.ts')], outfile: path.join(root, 'dist/launcher.js'), external: ['vscode'] }),
+    esbuild.build({ ...common, entryPoints: [path.join(root, 'client/src/lsp-client.ts')], outfile: path.join(root, 'dist/lsp-client.js'), external: ['vscode'] }),
     esbuild.build({ ...common, entryPoints: [path.join(root, 'server/src/main.ts')], outfile: path.join(root, 'dist/server.js') }),
     esbuild.build({
       ...common,

@@ -20,7 +20,7 @@ let starting: Promise<void> | undefined;
 function ensureClient(context: vscode.ExtensionContext): Promise<void> {
   if (starting) return starting;
   // loaded on the first config, not at activation (it is most of this bundle)
-  const { LanguageClient, TransportKind } = require('vscode-languageclient/node') as typeof import('vscode-languageclient/node');
+  const { LanguageClient, TransportKind } = require(context.asAbsolutePath('dist/lsp-client.js')) as typeof import('./lsp-client');
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

@@ -24,7 +24,7 @@ import { CheckOptions } from '../../core/src/check';
 import { complete } from '../../core/src/service/completion';
 import { hover } from '../../core/src/service/hover';
 import { documentSymbols, foldingRanges } from '../../core/src/service/symbols';
-import { localeFrom, Locale } from '../../core/src/docs/arg-docs';
+import { argDescription, firstSentence, localeFrom, Locale } from '../../core/src/docs/arg-docs';
 import { nodeFileView } from '../../core/src/files';
 import { createModelFactsProvider } from '../../core/src/model/lookup';
 import { RuleContext } from '../../core/src/rules/context';
@@ -72,7 +72,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
-        completionProvider: { triggerCharacters: [':', ' ', '-', '/', '#', '['], resolveProvider: false },
+        completionProvider: { triggerCharacters: [':', ' ', '-', '/', '#', '['], resolveProvider: true },
         hoverProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
@@ -220,9 +220,26 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
         files,
         ...(options.baseDir ? { baseDir: options.baseDir } : {}),
         ...(process.env.HOME ? { home: process.env.HOME } : {}),
-      }).map(toCompletionItem);
+      }).map((c) => {
+        const item = toCompletionItem(c);
+        // argument docs are sent when an item is selected (completionItem/resolve): the list stays small
+        if (c.kind === 'property' && item.documentation) {
+          delete item.documentation;
+          item.data = { arg: c.label, command: result.context.command, locale };
+        }
+        return item;
+      });
       return { isIncomplete: false, items };
     });
+  });
+
+  connection.onCompletionResolve((item) => {
+    const data = item.data as { arg?: string; command?: string; locale?: Locale } | undefined;
+    if (data?.arg && data.command && data.locale) {
+      const text = argDescription(data.arg, data.command, data.locale);
+      if (text) item.documentation = { kind: 'markdown', value: firstSentence(text) };
+    }
+    return item;
   });
 
   connection.onHover(async (params, token) => {

@@ -32,7 +32,7 @@ test('the VSIX builds and holds only the bundles and assets', () => {
   execFileSync(process.execPath, [vsce, 'package', '--no-dependencies', '--out', out], { cwd: REPO_ROOT, stdio: 'pipe' });
   const buf = fs.readFileSync(out);
   const entries = zipEntries(buf);
-  for (const required of ['extension/dist/client.js', 'extension/dist/launcher.js', 'extension/dist/server.js', 'extension/snippets/ms-swift-configs.json', 'extension/package.json', 'extension/syntaxes/ms-swift-yaml.tmLanguage.json', 'extension/language-configuration.json']) {
+  for (const required of ['extension/dist/client.js', 'extension/dist/launcher.js', 'extension/dist/lsp-client.js', 'extension/dist/webview/metrics.js', 'extension/dist/server.js', 'extension/snippets/ms-swift-configs.json', 'extension/package.json', 'extension/syntaxes/ms-swift-yaml.tmLanguage.json', 'extension/language-configuration.json']) {
     assert.ok(entries.includes(required), `${required} missing from ${entries.join(', ')}`);
   }
   assert.deepEqual(entries.filter((e) => /node_modules|\.ts$|\.map$|^extension\/(core|server|client|cli|test|scripts)\//.test(e)), []);

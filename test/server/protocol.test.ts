@@ -107,3 +107,19 @@ test('memory estimate: CodeLens against the GPU the client reported, and the bre
     await server.stop();
   }
 });
+
+test('argument documentation comes with completionItem/resolve', async () => {
+  const server = await startServer();
+  try {
+    const uri = 'file:///tmp/resolve.megatron.yaml';
+    server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ms-swift-yaml', version: 1, text: '# megatron sft\n\n' } });
+    const list = await server.connection.sendRequest<{ items: Array<{ label: string; documentation?: unknown; data?: unknown }> }>('textDocument/completion', { textDocument: { uri }, position: { line: 1, character: 0 } });
+    const item = list.items.find((i) => i.label === 'recompute_granularity')!;
+    assert.equal(item.documentation, undefined);
+    const resolved = await server.connection.sendRequest<{ documentation: { kind: string; value: string } }>('completionItem/resolve', item);
+    assert.equal(resolved.documentation.kind, 'markdown');
+    assert.ok(resolved.documentation.value.length > 20);
+  } finally {
+    await server.stop();
+  }
+});

@@ -12,11 +12,14 @@ export const envUnknownVar: Rule = {
   sources: ['modelscope/ms-swift@v4.5.2:swift/cli/main.py:30-35', 'pytorch/pytorch:torch/distributed/run.py'],
   *check(ctx) {
     const known = envVars();
+    let looked = 0;
     for (const v of ctx.doc.envVars) {
       if (known.has(v.key)) continue;
+      if (++looked > 200) break; // a generated ENV block with thousands of names: the first ones are enough
       const upper = v.key.toUpperCase();
       let best: { name: string; d: number } | undefined;
       for (const name of known.keys()) {
+        if (Math.abs(name.length - upper.length) > 2) continue;
         const d = upper === name ? 0.5 : editDistance(upper, name, 2);
         if (d <= 2 && (!best || d < best.d)) best = { name, d };
       }
