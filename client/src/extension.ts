@@ -20,15 +20,35 @@ let starting: Promise<void> | undefined;
 function ensureClient(context: vscode.ExtensionContext): Promise<void> {
   if (starting) return starting;
   // loaded on the first config, not at activation (it is most of this bundle)
-  const { LanguageClient, TransportKind } = require(context.asAbsolutePath('dist/lsp-client.js')) as typeof import('./lsp-client');
+  const { LanguageClient, TransportKind, CloseAction, ErrorAction } = require(context.asAbsolutePath('dist/lsp-client.js')) as typeof import('./lsp-client');
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const restarts: number[] = [];
+  let told = false;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: LANGUAGE_ID }],
     synchronize: { configurationSection: 'msSwiftStudio' },
+    // a crashed server is restarted, and the user is told once; a server that keeps crashing is left stopped
+    errorHandler: {
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: () => {
+        const now = Date.now();
+        while (restarts.length && now - restarts[0]! > 3 * 60_000) restarts.shift();
+        restarts.push(now);
+        if (restarts.length > 5) {
+          void vscode.window.showErrorMessage('The ms-swift language server crashed 5 times in 3 minutes and was not restarted; see the "ms-swift Studio" output. Run "ms-swift: Restart the ms-swift language server" to try again.');
+          return { action: CloseAction.DoNotRestart };
+        }
+        if (!told) {
+          told = true;
+          void vscode.window.showWarningMessage('The ms-swift language server stopped unexpectedly and was restarted.');
+        }
+        return { action: CloseAction.Restart };
+      },
+    },
   };
   client = new LanguageClient('msSwiftStudio', 'ms-swift Studio', serverOptions, clientOptions);
   starting = client.start().then(() => sendEnvironment(context));
@@ -71,6 +91,8 @@ function maybeAdopt(doc: vscode.TextDocument): void {
 
 export interface ExtensionApi {
   languageId: string;
+  /** the language server's process id (for tests that crash it) */
+  serverPid(): Promise<number | undefined>;
   /** the launcher (loaded on first use) */
   launcher(): Launcher;
 }
@@ -237,7 +259,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // runs that kept going while the window was closed: look a little later, off the activation path
   const timer = setTimeout(() => void reportRunning(launcher, startRunStatus), 3000);
   context.subscriptions.push({ dispose: () => clearTimeout(timer) });
-  return { languageId: LANGUAGE_ID, launcher };
+  return {
+    languageId: LANGUAGE_ID,
+    launcher,
+    serverPid: async () => {
+      if (!client) return undefined;
+      await starting;
+      return (await client.sendRequest<{ pid: number }>('msSwiftStudio/serverInfo')).pid;
+    },
+  };
 }
 
 async function reportRunning(launcher: () => Launcher, onRunning: () => void): Promise<void> {

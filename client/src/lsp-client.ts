@@ -1,3 +1,3 @@
 // Entry of dist/lsp-client.js: vscode-languageclient, loaded when the first ms-swift config opens (it is most of
 // what the client would otherwise load at activation).
-export { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+export { LanguageClient, TransportKind, CloseAction, ErrorAction } from 'vscode-languageclient/node';

@@ -34,6 +34,8 @@ import { estimateLensTitle, estimateMarkdown, memoryEstimate } from '../../core/
 import { bundledOnlyProvider } from '../../core/src/model/lookup';
 import { URI } from './uri';
 
+declare const __VERSION__: string | undefined;
+
 export interface ServerRuntime {
   setTimeout(fn: () => void, ms: number): { dispose(): void };
 }
@@ -301,6 +303,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
       return [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, command: { title, command: 'msSwiftStudio.showEstimate', arguments: [params.textDocument.uri] } }];
     });
   });
+
+  connection.onRequest('msSwiftStudio/serverInfo', () => ({ pid: process.pid, version: typeof __VERSION__ === 'string' ? __VERSION__ : 'dev' }));
 
   connection.onRequest('msSwiftStudio/estimate', async (params: { uri: string }) => {
     const options = await optionsFor(params.uri);
