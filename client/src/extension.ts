@@ -141,7 +141,22 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       folder = picked?.[0]?.fsPath;
     }
     if (!folder) return undefined;
-    return loadViews().MetricsPanel.show(context.extensionUri, [folder], { openTensorBoard: (f) => void openTb(vscode.Uri.file(f)) });
+    return loadViews().MetricsPanel.show(context.extensionUri, [folder], { memory: memoryFor(folder), openTensorBoard: (f) => void openTb(vscode.Uri.file(f)) });
+  };
+  /** the estimate for the config a run folder came from (runs started here), to compare with its logged memory */
+  const memoryFor = (folder: string): { estimateGiB?: number; gpuGiB?: number } | undefined => {
+    try {
+      const v = loadViews();
+      const record = launcher().store.list().find((r) => r.outputDir && r.configPath && (folder + '/').startsWith(r.outputDir.replace(/\/?$/, '/')));
+      if (!record?.configPath) return undefined;
+      const fs = require('fs') as typeof import('fs');
+      const text = fs.readFileSync(record.configPath, 'utf8');
+      const e = v.estimateForConfig(text, { files: v.nodeFileView(), baseDir: record.command.cwd, hostEnv: { HOME: process.env.HOME } });
+      if ('unknown' in e) return undefined;
+      return { estimateGiB: e.worst.reserved };
+    } catch {
+      return undefined;
+    }
   };
   const openTb = async (arg?: unknown) => {
     const folder = folderOf(arg);

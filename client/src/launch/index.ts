@@ -6,3 +6,5 @@ export { MetricsPanel } from '../views/metrics-panel';
 export { openTensorBoard, tensorBoardCommand } from '../views/tensorboard-panel';
 export { TensorBoardManager } from '../host/tensorboard';
 export { RunStatus } from '../views/run-status';
+export { estimateForConfig } from '../../../core/src/estimate';
+export { nodeFileView } from '../../../core/src/files';
