@@ -258,7 +258,14 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
         return createModelFactsProvider({ files, baseDir: options.baseDir, env: options.hostEnv ?? {} })(ctx);
       };
       const h = hover(result.doc, result.context, params.position, { locale, modelFacts });
-      return h ? { contents: { kind: 'markdown', value: h.markdown }, range: h.range } : null;
+      if (!h) return null;
+      let value = h.markdown;
+      // on the modeline: the memory estimate with its breakdown and assumptions
+      if (result.doc.modeline && params.position.line === 0) {
+        const e = estimateOf(params.textDocument.uri, options);
+        if (e?.result) value += '\n\n---\n\n' + estimateMarkdown(e).replace(/^# .*\n/, '**GPU memory per rank (estimate)**\n');
+      }
+      return { contents: { kind: 'markdown', value }, range: h.range };
     });
   });
 

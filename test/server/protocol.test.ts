@@ -123,3 +123,19 @@ test('argument documentation comes with completionItem/resolve', async () => {
     await server.stop();
   }
 });
+
+test('hovering the modeline shows the memory estimate with its breakdown', async () => {
+  const server = await startServer();
+  try {
+    const uri = 'file:///tmp/hovermem.megatron.yaml';
+    const text = require('fs').readFileSync(require('path').join(__dirname, '..', '..', '..', 'examples', 'qwen2.5-7b-sft.megatron.yaml'), 'utf8');
+    server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'ms-swift-yaml', version: 1, text } });
+    await server.waitForDiagnostics(uri, (d) => d.version === 1);
+    const h = await server.connection.sendRequest<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } });
+    assert.match(h.contents.value, /GPU memory per rank \(estimate\)/);
+    assert.match(h.contents.value, /\| weights \| grads \| optimizer \| activations \| logits \|/);
+    assert.match(h.contents.value, /Assumptions/);
+  } finally {
+    await server.stop();
+  }
+});
