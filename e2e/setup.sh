@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end tests need, idempotently (a second run skips what is already there):
 #   1. Debian packages: chromium (the browser that runs the workbench), ripgrep (seeds @vscode/ripgrep's download),
-#      libkrb5-dev (headers for VS Code's `kerberos` native module, which otherwise fails to compile);
+#      libkrb5-dev (headers for VS Code's `kerberos` native module, which otherwise fails to compile), tmux (the
+#      detached runs of the Train tests);
 #   2. the @vscode/ripgrep download cache, so its postinstall does not ask GitHub for `rg`;
 #   3. `npm ci` in e2e/ (code-server 4.100.3 = VS Code 1.100.3 on Node 20, playwright-core, mocha, typescript),
 #      skipped when e2e/node_modules was installed from the same package-lock.json;
@@ -19,6 +20,7 @@ need=()
 command -v chromium >/dev/null || need+=(chromium)
 command -v rg >/dev/null || need+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+command -v tmux >/dev/null || need+=(tmux)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -93,6 +93,10 @@ export interface ExtensionApi {
   languageId: string;
   /** the language server's process id (for tests that crash it) */
   serverPid(): Promise<number | undefined>;
+  /** the registered Runs view provider (for tests) */
+  runsTree(): import('./views/runs-tree').RunsTreeProvider;
+  /** what the last metrics view reported after drawing (for tests) */
+  metricsRendered(): import('./views/metrics-panel').RenderedReport | undefined;
   /** the launcher (loaded on first use) */
   launcher(): Launcher;
 }
@@ -204,6 +208,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       getTreeItem: (n: RunNode) => runsTree().getTreeItem(n),
     }),
     vscode.commands.registerCommand('msSwiftStudio.refreshRuns', () => runsTree().refresh()),
+    vscode.commands.registerCommand('msSwiftStudio.revealRun', (arg?: unknown) => {
+      const folder = folderOf(arg);
+      if (folder) return vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(folder));
+      return undefined;
+    }),
     vscode.commands.registerCommand('msSwiftStudio.openMetrics', (arg?: unknown) => openMetrics(arg)),
     vscode.commands.registerCommand('msSwiftStudio.openTensorBoard', (arg?: unknown) => openTb(arg)),
     vscode.commands.registerCommand('msSwiftStudio.openRunLog', async (arg?: { record?: { logFile: string }; fsPath?: string }) => {
@@ -277,6 +286,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   return {
     languageId: LANGUAGE_ID,
     launcher,
+    runsTree: () => runsTree(),
+    metricsRendered: () => loadViews().MetricsPanel.lastRendered,
     serverPid: async () => {
       if (!client) return undefined;
       await starting;

@@ -14,6 +14,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
+const standInsLib = require('./stand-ins');
+
 const E2E_DIR = path.resolve(__dirname, '..');
 const ROOT = path.resolve(E2E_DIR, '..');
 
@@ -36,6 +38,8 @@ const ROOT = path.resolve(E2E_DIR, '..');
     'update.mode': 'none', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'git.enabled': false,
   }, null, 2));
   const resultsFile = path.join(scratch, 'results.json');
+  // the Train tests' stand-in launchers and Python, and a tmux server of the run's own (see stand-ins.js)
+  const standIns = standInsLib.create(scratch);
   let code = 1;
   try {
     code = await runTests({
@@ -44,7 +48,7 @@ const ROOT = path.resolve(E2E_DIR, '..');
       extensionTestsPath: path.join(E2E_DIR, 'out', 'suite', 'index'),
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes',
         '--user-data-dir', userData, '--extensions-dir', path.join(scratch, 'extensions')],
-      extensionTestsEnv: { E2E_RESULTS: resultsFile, ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}) },
+      extensionTestsEnv: standInsLib.serverEnv(standIns, { E2E_RESULTS: resultsFile, ...(process.env.E2E_GREP ? { E2E_GREP: process.env.E2E_GREP } : {}) }),
     });
     if (code === 0 && !fs.existsSync(resultsFile)) {
       console.error('test:desktop: VS Code exited 0 but the suite wrote no results (it never ran)');
@@ -55,6 +59,7 @@ const ROOT = path.resolve(E2E_DIR, '..');
     console.error(`test:desktop: ${e && e.message ? e.message : e}`);
     if (!fs.existsSync(resultsFile)) console.log('0 passed, 1 failed');
   } finally {
+    standInsLib.stopTmux(standIns);
     if (!process.env.E2E_KEEP) fs.rmSync(scratch, { recursive: true, force: true });
   }
   process.exit(code === 0 ? 0 : 1);

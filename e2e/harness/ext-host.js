@@ -8,6 +8,7 @@ const fs = require('fs');
 const path = require('path');
 const util = require('util');
 const lib = require('./lib');
+const standInsLib = require('./stand-ins');
 
 const MARKER = '\u2063e2e\u2063'; // prefixes the suite's console output (see suite/index.ts)
 
@@ -25,6 +26,8 @@ async function run(o) {
   fs.rmSync(o.artifacts, { recursive: true, force: true });
   fs.mkdirSync(o.artifacts, { recursive: true });
   const workspace = lib.copyWorkspace(root);
+  // stand-in launchers and Python for the Train tests, and a tmux server of the suite's own (see stand-ins.js)
+  const standIns = standInsLib.create(root);
   const logFile = fs.createWriteStream(path.join(o.artifacts, 'output.log'));
   let srv;
   let br;
@@ -32,7 +35,7 @@ async function run(o) {
   let closingLineSeen = false;
   const seen = { passed: 0, failed: 0 };
   try {
-    srv = await lib.startServer({ root, workspace, env: { ...o.env, E2E_RESULTS: resultsFile, E2E_LOG_MARKER: MARKER } });
+    srv = await lib.startServer({ root, workspace, env: standInsLib.serverEnv(standIns, { ...o.env, E2E_RESULTS: resultsFile, E2E_LOG_MARKER: MARKER }) });
     console.log(`[ext-host] server on 127.0.0.1:${srv.port} in ${srv.startMs} ms (scratch ${root})`);
     br = await lib.launchBrowser();
     const { page } = br;
@@ -70,6 +73,7 @@ async function run(o) {
   } finally {
     if (br) await br.close();
     if (srv) await srv.stop();
+    standInsLib.stopTmux(standIns);
     logFile.end();
   }
   lib.collectLogs(root, o.artifacts);

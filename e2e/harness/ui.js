@@ -7,14 +7,19 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const lib = require('./lib');
+const standInsLib = require('./stand-ins');
 
 const EDITOR = '.part.editor .monaco-editor';
 
 /** helpers handed to each UI test */
-function helpers(page, artifacts, counter) {
+function helpers(page, artifacts, counter, context) {
   const h = {
     page,
     assert,
+    /** the server-side copy of the fixture workspace */
+    workspace: context.workspace,
+    /** the stand-in launchers and Python (harness/stand-ins.js): records, control.json */
+    standIns: context.standIns,
     /** a numbered screenshot of the whole window */
     async shot(name) {
       const file = path.join(artifacts, `${String(++counter.n).padStart(2, '0')}-${name}.png`);
@@ -84,11 +89,16 @@ async function run(o) {
   let br;
   let deadline;
   let aborted = false; // set on the time-out: the tests still running stop counting
+  // stand-in launchers and Python (harness/stand-ins.js): Train runs them in a plain terminal, which the tests read
+  const standIns = standInsLib.create(root);
   try {
     const workspace = lib.copyWorkspace(root);
     const installed = lib.installVsix(root, o.vsix).trim();
     step(installed.split('\n').pop());
-    srv = await lib.startServer({ root, workspace });
+    srv = await lib.startServer({
+      root, workspace, env: standInsLib.serverEnv(standIns),
+      settings: { 'msSwiftStudio.python.interpreter': standIns.python, 'msSwiftStudio.launch.detached': 'off' },
+    });
     step(`server on 127.0.0.1:${srv.port} in ${srv.startMs} ms (scratch ${root})`);
     br = await lib.launchBrowser();
     const { page } = br;
@@ -103,7 +113,7 @@ async function run(o) {
       await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60000 });
       step('workbench ready');
       const counter = { n: 0 };
-      const h = helpers(page, o.artifacts, counter);
+      const h = helpers(page, o.artifacts, counter, { workspace, standIns });
       for (const t of tests) {
         if (aborted) return;
         const ts = Date.now();
@@ -130,6 +140,7 @@ async function run(o) {
     clearTimeout(deadline);
     if (br) await br.close();
     if (srv) await srv.stop();
+    standInsLib.stopTmux(standIns);
   }
   lib.collectLogs(root, o.artifacts);
   const peak = mem.stop();

@@ -119,7 +119,8 @@ export function labelOf(item: vscode.CompletionItem): string {
 }
 
 export async function completionsAt(uri: vscode.Uri, pos: vscode.Position, trigger?: string): Promise<vscode.CompletionItem[]> {
-  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, pos, trigger);
+  // resolve the items too: argument docs arrive through completionItem/resolve
+  const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, pos, trigger, 1000);
   return list?.items ?? [];
 }
 

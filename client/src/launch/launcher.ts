@@ -14,6 +14,7 @@ import { newestCheckpoint, versionFolders } from '../../../core/src/launch/check
 import { buildExportCommand, buildInferCommand, ExportDirection } from '../../../core/src/launch/convert';
 import { nodeFileView } from '../../../core/src/files';
 import { CommandName } from '../../../core/src/catalog/schema';
+import { checkText, RuleSetting } from '../../../core/src/check';
 import { pyStr } from '../../../core/src/config/pyyaml';
 import { queryGpus } from '../host/gpus';
 import { missingFor, PythonEnv } from '../host/python';
@@ -48,6 +49,8 @@ export class Launcher implements vscode.Disposable {
   readonly store: RunStore;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly watchers = new Map<string, NodeJS.Timeout>();
+  /** runs the user stopped: their end is not a failure */
+  private readonly stopped = new Set<string>();
   private readonly terminals = new Map<string, vscode.Terminal>();
   private readonly onDidChangeRunsEmitter = new vscode.EventEmitter<void>();
   /** diagnostics put on configs by failed runs */
@@ -133,7 +136,14 @@ export class Launcher implements vscode.Disposable {
 
   /** true when the user wants to go on despite errors in the config */
   private async acceptErrors(uri: vscode.Uri): Promise<boolean> {
-    const errors = vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error && d.source === 'ms-swift-studio');
+    // the same checks as the language server, run here: the config may not be open (explorer menu), so the
+    // server may not have published anything yet
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    const cfg = vscode.workspace.getConfiguration('msSwiftStudio', uri);
+    const rules = cfg.get<Record<string, RuleSetting>>('rules') ?? {};
+    const context = this.contextFor(uri, text);
+    const result = checkText(text, { command: context.command, version: context.version, rules, files: nodeFileView(), baseDir: this.workspaceFolderOf(uri), hostEnv: { HOME: process.env.HOME } });
+    const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (!errors.length) return true;
     const first = errors[0]!;
     const choice = await vscode.window.showWarningMessage(
@@ -216,7 +226,8 @@ export class Launcher implements vscode.Disposable {
     let shownLine: string;
     let session: string | undefined;
     if (detached) {
-      session = `mss-${id}`.slice(0, 80);
+      // tmux turns '.' and ':' in session names into '_': use only characters it keeps
+      session = `mss-${id}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
       shownLine = commandLine('bash', command.argv, command.env);
       await this.tmux.start({ session, cwd: command.cwd, commandLine: shownLine, logFile, exitFile, ...(activation ? { activation } : {}) });
       const [file, ...args] = this.tmux.attachArgv(session);
@@ -252,6 +263,7 @@ export class Launcher implements vscode.Disposable {
       this.store.save(r);
       this.onDidChangeRunsEmitter.fire();
       const ok = code === 0;
+      if (this.stopped.has(run.id)) return;
       if (ok) {
         void vscode.window.showInformationMessage(`ms-swift run "${run.name}" finished.`, 'Open log').then((c) => {
           if (c === 'Open log') void vscode.window.showTextDocument(vscode.Uri.file(run.logFile));
@@ -454,6 +466,7 @@ export class Launcher implements vscode.Disposable {
       run = pick?.run;
     }
     if (!run?.session) return;
+    this.stopped.add(run.id);
     const how = await this.tmux.stop(run.session, run.exitFile, (p) => fs.existsSync(p));
     void vscode.window.showInformationMessage(how === 'killed' ? `"${run.name}" did not stop on Ctrl-C and was killed.` : `"${run.name}" was stopped.`);
     this.onDidChangeRunsEmitter.fire();

@@ -108,6 +108,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode> {
     }
     if (node.kind === 'output' && node.fsPath) {
       const runs = versionFolders(node.fsPath, view).reverse();
+      if (!runs.length) {
+        // ms-swift's default layout: <output>/<model>/vN-...: show the folders that hold runs
+        const subs = fs.readdirSync(node.fsPath, { withFileTypes: true }).filter((d) => d.isDirectory() && versionFolders(path.join(node.fsPath!, d.name), view).length > 0);
+        return subs.map((d) => new RunNode('output', d.name, path.join(node.fsPath!, d.name), vscode.workspace.asRelativePath(path.join(node.fsPath!, d.name))));
+      }
       const running = await this.running();
       return runs.map((v) => {
         const files = discoverRun(v.path, view, { maxDepth: 2 });
