@@ -2,8 +2,7 @@
 // `# ms-swift-ignore` comments, and return diagnostics sorted by position.
 import { commandCatalog } from './catalog/catalog';
 import { ConfigContext, ContextOptions, resolveContext } from './config/context';
-import { ConfigDocument, parseConfig } from './config/parse';
-import { parseModeline } from './config/modeline';
+import { ConfigDocument, emptyConfigDocument, parseConfig } from './config/parse';
 import { LineIndex } from './text/positions';
 import { ModelFactsProvider } from './model/facts';
 import { RuleContext, RuleEnvironment } from './rules/context';
@@ -47,18 +46,7 @@ export function checkText(text: string, options: CheckOptions = {}): CheckResult
  */
 function checkTooLarge(text: string, options: CheckOptions, max: number): CheckResult {
   const lines = new LineIndex(text);
-  const doc: ConfigDocument = {
-    text,
-    lines,
-    doc: undefined,
-    modeline: parseModeline(text),
-    entries: [],
-    envEntry: undefined,
-    envVars: [],
-    syntaxErrors: [],
-    structureProblems: [],
-    suppressions: new Map(),
-  };
+  const doc = emptyConfigDocument(text, lines, false);
   const context = resolveContext(doc, options);
   const mib = (n: number) => (n / (1024 * 1024)).toFixed(1);
   const diagnostics: Diagnostic[] = [
@@ -83,17 +71,8 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): 
   const context = resolveContext(doc, options);
   const diagnostics: Diagnostic[] = [];
   const catalog = commandCatalog(context.version, context.command);
-  const environment: RuleEnvironment = {};
-  if (options.launch) environment.launch = options.launch;
-  if (options.files) environment.files = options.files;
-  if (options.baseDir) environment.baseDir = options.baseDir;
-  if (options.hostEnv) environment.hostEnv = options.hostEnv;
-  if (options.python) environment.python = options.python;
-  if (options.gpuMemoryGiB) environment.gpuMemoryGiB = options.gpuMemoryGiB;
-  if (options.gpuName) environment.gpuName = options.gpuName;
-  const modelFacts =
-    options.modelFacts ??
-    (options.files && options.baseDir ? createModelFactsProvider({ files: options.files, baseDir: options.baseDir, env: options.hostEnv ?? {} }) : bundledOnlyProvider);
+  const environment = ruleEnvironment(options);
+  const modelFacts = modelFactsProvider(options);
   const ctx = catalog ? new RuleContext(doc, context.command, context.version, catalog, environment, modelFacts) : undefined;
   for (const rule of [...allRules(), ...(options.extraRules ?? [])]) {
     if (!appliesTo(rule, context)) continue;
@@ -138,6 +117,33 @@ export function checkDocument(doc: ConfigDocument, options: CheckOptions = {}): 
 function keyRangeOf(ctx: RuleContext, key: string) {
   if (!ctx.entry(key) && ctx.envEntry(key)) return ctx.envKeyRange(key);
   return ctx.keyRange(key);
+}
+
+/** The facts outside the config that rules may read, from the check options. */
+export function ruleEnvironment(options: CheckOptions): RuleEnvironment {
+  const environment: RuleEnvironment = {};
+  if (options.launch) environment.launch = options.launch;
+  if (options.files) environment.files = options.files;
+  if (options.baseDir) environment.baseDir = options.baseDir;
+  if (options.hostEnv) environment.hostEnv = options.hostEnv;
+  if (options.python) environment.python = options.python;
+  if (options.gpuMemoryGiB) environment.gpuMemoryGiB = options.gpuMemoryGiB;
+  if (options.gpuName) environment.gpuName = options.gpuName;
+  return environment;
+}
+
+/** Model facts from config.json on disk (with file access), else the bundled table; or the provider given. */
+export function modelFactsProvider(options: CheckOptions): ModelFactsProvider {
+  return (
+    options.modelFacts ??
+    (options.files && options.baseDir ? createModelFactsProvider({ files: options.files, baseDir: options.baseDir, env: options.hostEnv ?? {} }) : bundledOnlyProvider)
+  );
+}
+
+/** The RuleContext the checker would build for a parsed config, or undefined when the command has no catalog. */
+export function ruleContextFor(doc: ConfigDocument, context: ConfigContext, options: CheckOptions = {}): RuleContext | undefined {
+  const catalog = commandCatalog(context.version, context.command);
+  return catalog ? new RuleContext(doc, context.command, context.version, catalog, ruleEnvironment(options), modelFactsProvider(options)) : undefined;
 }
 
 function appliesTo(rule: Rule, context: ConfigContext): boolean {

@@ -20,18 +20,14 @@ import { AnalysisCache } from './documents';
 import { toCodeAction, toLspDiagnostic } from './convert';
 import { runSafe } from './safe';
 import { checkOptionsFrom, ServerSettings } from './settings';
-import { CheckOptions } from '../../core/src/check';
+import { CheckOptions, ruleContextFor } from '../../core/src/check';
 import { complete } from '../../core/src/service/completion';
 import { hover } from '../../core/src/service/hover';
 import { documentSymbols, foldingRanges } from '../../core/src/service/symbols';
 import { argDescription, firstSentence, localeFrom, Locale } from '../../core/src/docs/arg-docs';
 import { nodeFileView } from '../../core/src/files';
-import { createModelFactsProvider } from '../../core/src/model/lookup';
-import { RuleContext } from '../../core/src/rules/context';
-import { commandCatalog } from '../../core/src/catalog/catalog';
 import { toCompletionItem, toDocumentSymbol, toFoldingRange } from './convert';
 import { estimateLensTitle, estimateMarkdown, memoryEstimate } from '../../core/src/service/memory';
-import { bundledOnlyProvider } from '../../core/src/model/lookup';
 import { URI } from './uri';
 
 declare const __VERSION__: string | undefined;
@@ -251,12 +247,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return null;
       const result = cache.get(doc, options);
-      const modelFacts = () => {
-        const catalog = commandCatalog(result.context.version, result.context.command);
-        if (!catalog || !options.baseDir) return undefined;
-        const ctx = new RuleContext(result.doc, result.context.command, result.context.version, catalog, options);
-        return createModelFactsProvider({ files, baseDir: options.baseDir, env: options.hostEnv ?? {} })(ctx);
-      };
+      const modelFacts = () => ruleContextFor(result.doc, result.context, options)?.model();
       const h = hover(result.doc, result.context, params.position, { locale, modelFacts });
       if (!h) return null;
       let value = h.markdown;
@@ -294,10 +285,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime = nod
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const result = cache.get(doc, options);
-    const catalog = commandCatalog(result.context.version, result.context.command);
-    if (!catalog) return undefined;
-    const ctx = new RuleContext(result.doc, result.context.command, result.context.version, catalog, options,
-      options.files && options.baseDir ? createModelFactsProvider({ files: options.files, baseDir: options.baseDir, env: options.hostEnv ?? {} }) : bundledOnlyProvider);
+    const ctx = ruleContextFor(result.doc, result.context, options);
+    if (!ctx) return undefined;
     return { ...memoryEstimate(ctx), gpuMemoryGiB: options.gpuMemoryGiB, gpuName: options.gpuName };
   }
 

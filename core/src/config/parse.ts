@@ -65,9 +65,9 @@ export interface ParseOptions {
 
 const IGNORE_RE = /#\s*ms-swift-ignore(?::\s*([\w\-, ]+))?\s*$/;
 
-export function parseConfig(text: string, options: ParseOptions = {}): ConfigDocument {
-  const lines = new LineIndex(text);
-  const result: ConfigDocument = {
+/** A document with no entries yet (what parseConfig starts from; also for documents too large to parse). */
+export function emptyConfigDocument(text: string, lines = new LineIndex(text), withSuppressions = true): ConfigDocument {
+  return {
     text,
     lines,
     doc: undefined,
@@ -77,8 +77,13 @@ export function parseConfig(text: string, options: ParseOptions = {}): ConfigDoc
     envVars: [],
     syntaxErrors: [],
     structureProblems: [],
-    suppressions: collectSuppressions(text, lines),
+    suppressions: withSuppressions ? collectSuppressions(text, lines) : new Map(),
   };
+}
+
+export function parseConfig(text: string, options: ParseOptions = {}): ConfigDocument {
+  const lines = new LineIndex(text);
+  const result = emptyConfigDocument(text, lines);
   // PyYAML reads a lone CR as a line break, as editors do; the YAML library does not: give it LF (same length,
   // so every offset stays valid)
   const source = text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;

@@ -1,15 +1,15 @@
 // From a Megatron-SWIFT config to the estimator input: argument values and defaults through the catalog
 // (ms-swift 3.4.1 and 4.5.2 names), the model's architecture from its config.json or the bundled table, the world
 // size from the launcher ENV. estimateForConfig returns the estimate or the reason it cannot be made.
+import { ruleContextFor } from '../check';
 import * as path from 'path';
-import { commandCatalog } from '../catalog/catalog';
 import { CommandName } from '../catalog/schema';
 import { resolveContext } from '../config/context';
 import { parseConfig } from '../config/parse';
 import { FileView, resolvePath } from '../files';
 import { ModelFacts, ModelFactsProvider } from '../model/facts';
-import { bundledOnlyProvider, cacheCandidates, createModelFactsProvider } from '../model/lookup';
-import { LaunchContext, PythonEnvInfo, RuleContext, RuleEnvironment } from '../rules/context';
+import { cacheCandidates } from '../model/lookup';
+import { LaunchContext, PythonEnvInfo, RuleContext } from '../rules/context';
 import { parallelSizes } from '../rules/shared/parallel';
 import { estimateMemory } from './estimate';
 import { EstimateInputError } from './terms';
@@ -463,18 +463,8 @@ export function buildEstimateInput(ctx: RuleContext, options: EstimateConfigOpti
 export function configContext(text: string, options: EstimateConfigOptions = {}): RuleContext | EstimateUnknown {
   const doc = parseConfig(text);
   const context = resolveContext(doc, { ...(options.command ? { command: options.command } : {}), ...(options.version ? { version: options.version } : {}) });
-  const catalog = commandCatalog(context.version, context.command);
-  if (!catalog) return { unknown: `ms-swift ${context.version} has no \`${context.command}\`` };
-  const environment: RuleEnvironment = {};
-  if (options.launch) environment.launch = options.launch;
-  if (options.files) environment.files = options.files;
-  if (options.baseDir) environment.baseDir = options.baseDir;
-  if (options.hostEnv) environment.hostEnv = options.hostEnv;
-  if (options.python) environment.python = options.python;
-  const provider =
-    options.modelFacts ??
-    (options.files && options.baseDir ? createModelFactsProvider({ files: options.files, baseDir: options.baseDir, env: options.hostEnv ?? {} }) : bundledOnlyProvider);
-  return new RuleContext(doc, context.command, context.version, catalog, environment, provider);
+  const ctx = ruleContextFor(doc, context, options);
+  return ctx ?? { unknown: `ms-swift ${context.version} has no \`${context.command}\`` };
 }
 
 /** The estimator input for a config text, or why it cannot be built. */
