@@ -178,18 +178,19 @@ describe('fp16-enables-qk-layer-scaling', () => {
 
 describe('bf16-fp32-grad-reduce', () => {
   const code = 'bf16-fp32-grad-reduce';
-  test('3.4.1: every bf16 run gets the info, with no fix', () => {
+  test('3.4.1: every bf16 run gets a hint (what always happens, not a mistake), with no fix', () => {
     const text = 'model: m\n';
     const found = withCode(text, code, withModel(V3, { torchDtype: 'bfloat16' }));
     assert.equal(found.length, 1);
-    assert.equal(found[0]!.severity, 'info');
+    assert.equal(found[0]!.severity, 'hint');
     assert.equal(covered(text, found[0]!), 'model');
     assert.equal(found[0]!.fixes, undefined);
   });
-  test('4.5.2: bf16 with main_grads_dtype fp32 gets the info and a fix', () => {
+  test('4.5.2: bf16 with main_grads_dtype fp32 gets a hint and a fix', () => {
     const text = 'torch_dtype: bfloat16\n';
     const found = withCode(text, code, V4);
     assert.equal(found.length, 1);
+    assert.equal(found[0]!.severity, 'hint');
     assert.equal(covered(text, found[0]!), 'torch_dtype');
     assertFixesWork(text, code, V4);
   });
@@ -197,6 +198,7 @@ describe('bf16-fp32-grad-reduce', () => {
     const text = 'bf16: true\nfp16: false\naccumulate_allreduce_grads_in_fp32: false\n';
     const found = withCode(text, code, V4);
     assert.equal(found.length, 1);
+    assert.equal(found[0]!.severity, 'info', 'a setting that is ignored is worth more than a hint');
     assert.equal(covered(text, found[0]!), 'accumulate_allreduce_grads_in_fp32');
     assert.match(found[0]!.message, /ignored/);
   });

@@ -171,6 +171,8 @@ export const bf16Fp32GradReduce: Rule = {
     if (ctx.version === '3.4.1') {
       yield {
         message: `Training in bf16 because of ${from}: Megatron accumulates and all-reduces gradients in fp32 (more memory and traffic than bf16 gradients; ms-swift 3.4.1 has no option to change it).`,
+        // a notice about what always happens, not about anything written wrong: a hint, not a squiggle
+        severity: 'hint',
         key: 'bf16',
         range: ctx.keyRange(precisionKey(p, 'bf16') ?? 'bf16'),
       };
@@ -188,6 +190,8 @@ export const bf16Fp32GradReduce: Rule = {
     };
     // the key to set is accumulate_allreduce_grads_in_fp32; point at it when written, else at what turns bf16 on
     finding.key = 'accumulate_allreduce_grads_in_fp32';
+    // only an ignored setting is worth an information; the default behaviour is a hint
+    if (!overridden) finding.severity = 'hint';
     finding.range = overridden ? ctx.keyRange('accumulate_allreduce_grads_in_fp32') : ctx.keyRange(precisionKey(p, 'bf16') ?? 'bf16');
     yield finding;
   },
