@@ -4,8 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CheckOptions } from '../../core/src/check';
 import { factsFromConfig } from '../../core/src/model/lookup';
-import { Diagnostic } from '../../core/src/rules/types';
-import { applyFix, covered, diagnostics, withCode } from '../helpers';
+import { applyFix, covered } from '../helpers';
+import { allFixesWork, fires, quiet } from './assert';
 
 const V3: CheckOptions = { version: '3.4.1', command: 'megatron sft' };
 const V4: CheckOptions = { version: '4.5.2', command: 'megatron sft' };
@@ -13,31 +13,9 @@ const FA2: Pick<CheckOptions, 'python'> = { python: { packages: { 'flash-attn': 
 const NO_FA: Pick<CheckOptions, 'python'> = { python: { packages: { torch: '2.6.0' } } };
 const GPT_OSS: Pick<CheckOptions, 'modelFacts'> = { modelFacts: () => factsFromConfig({ model_type: 'gpt_oss', num_local_experts: 32, num_experts_per_tok: 4 }, 'test config.json') };
 
-function fires(text: string, code: string, options: CheckOptions): Diagnostic[] {
-  const found = withCode(text, code, options);
-  assert.ok(found.length > 0, `${code} did not fire on:\n${text}\n${JSON.stringify(diagnostics(text, options).map((d) => d.code))}`);
-  return found;
-}
-
-function quiet(text: string, code: string, options: CheckOptions): void {
-  assert.deepEqual(withCode(text, code, options).map((d) => d.message), [], `${code} fired on:\n${text}`);
-}
-
+/** the number of fixes, each checked */
 function fixesWork(text: string, code: string, options: CheckOptions): number {
-  const found = fires(text, code, options);
-  const before = new Set(diagnostics(text, options).filter((d) => d.severity === 'error').map((d) => d.code));
-  let n = 0;
-  for (const d of found) {
-    for (const fix of d.fixes ?? []) {
-      const fixed = applyFix(text, fix);
-      const after = diagnostics(fixed, options);
-      assert.ok(after.filter((x) => x.code === code).length < found.length, `fix "${fix.title}" left ${code}:\n${fixed}`);
-      const added = after.filter((x) => x.severity === 'error' && !before.has(x.code));
-      assert.deepEqual(added.map((x) => `${x.code}: ${x.message}`), [], `fix "${fix.title}" added errors:\n${fixed}`);
-      n++;
-    }
-  }
-  return n;
+  return allFixesWork(text, code, options).length;
 }
 
 describe('attention-backend-choices', () => {

@@ -7,10 +7,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { CheckOptions } from '../../core/src/check';
 import { nodeFileView } from '../../core/src/files';
-import { Diagnostic } from '../../core/src/rules/types';
-import { applyFix, covered, diagnostics, withCode } from '../helpers';
+import { covered, withCode } from '../helpers';
 import { convertedV3, convertedV4, hfModelFolder, trainingCheckpointV4, trainingSaveV3 } from './fixtures/checkpoint';
 import { GEMMA3_VLM_CONFIG, writeModelConfig } from './fixtures/data';
+import { fixesWork, one, quiet } from './assert';
 
 const V4: CheckOptions = { version: '4.5.2', command: 'megatron sft' };
 const V3: CheckOptions = { version: '3.4.1', command: 'megatron sft' };
@@ -22,34 +22,6 @@ function tmp(): string {
 /** options with file access, relative paths resolved against dir */
 function onDisk(base: CheckOptions, dir: string): CheckOptions {
   return { ...base, files: nodeFileView(), baseDir: dir, hostEnv: { HOME: dir } };
-}
-
-function one(text: string, code: string, options: CheckOptions): Diagnostic {
-  const found = withCode(text, code, options);
-  assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(diagnostics(text, options).map((d) => `${d.code}: ${d.message}`))}`);
-  return found[0]!;
-}
-
-function quiet(text: string, code: string, options: CheckOptions): void {
-  assert.deepEqual(withCode(text, code, options).map((d) => d.message), []);
-}
-
-/** every fix of d lowers the count of d's code and adds no error code that was not there before; returns the fixed texts */
-function fixesWork(text: string, d: Diagnostic, options: CheckOptions): string[] {
-  assert.ok(d.fixes && d.fixes.length > 0, 'expected fixes');
-  const before = diagnostics(text, options);
-  const errorsBefore = new Set(before.filter((x) => x.severity === 'error').map((x) => x.code));
-  const count = before.filter((x) => x.code === d.code).length;
-  const outs: string[] = [];
-  for (const fix of d.fixes!) {
-    const fixed = applyFix(text, fix);
-    const after = diagnostics(fixed, options);
-    assert.ok(after.filter((x) => x.code === d.code).length < count, `fix "${fix.title}" left ${d.code}:\n${fixed}`);
-    const added = after.filter((x) => x.severity === 'error' && !errorsBefore.has(x.code));
-    assert.deepEqual(added.map((x) => `${x.code}: ${x.message}`), [], `fix "${fix.title}" added errors:\n${fixed}`);
-    outs.push(fixed);
-  }
-  return outs;
 }
 
 describe('checkpoint-path-must-exist', () => {

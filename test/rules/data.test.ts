@@ -8,9 +8,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { CheckOptions } from '../../core/src/check';
 import { nodeFileView } from '../../core/src/files';
-import { Diagnostic } from '../../core/src/rules/types';
-import { applyFix, covered, diagnostics, withCode } from '../helpers';
+import { covered } from '../helpers';
 import { GEMMA3_VLM_CONFIG, writeModelConfig } from './fixtures/data';
+import { fixesWork, one, quiet } from './assert';
 
 const V4: CheckOptions = { version: '4.5.2', command: 'megatron sft' };
 const V3: CheckOptions = { version: '3.4.1', command: 'megatron sft' };
@@ -20,33 +20,6 @@ function withModel(model: string, config: Record<string, unknown>): CheckOptions
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mss-data-test-'));
   writeModelConfig(dir, model, config);
   return { ...V4, files: nodeFileView(), baseDir: dir, hostEnv: { HOME: dir } };
-}
-
-function one(text: string, code: string, options: CheckOptions): Diagnostic {
-  const found = withCode(text, code, options);
-  assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(diagnostics(text, options).map((d) => `${d.code}: ${d.message}`))}`);
-  return found[0]!;
-}
-
-function quiet(text: string, code: string, options: CheckOptions): void {
-  assert.deepEqual(withCode(text, code, options).map((d) => d.message), []);
-}
-
-function fixesWork(text: string, d: Diagnostic, options: CheckOptions): string[] {
-  assert.ok(d.fixes && d.fixes.length > 0, 'expected fixes');
-  const before = diagnostics(text, options);
-  const errorsBefore = new Set(before.filter((x) => x.severity === 'error').map((x) => x.code));
-  const count = before.filter((x) => x.code === d.code).length;
-  const outs: string[] = [];
-  for (const fix of d.fixes!) {
-    const fixed = applyFix(text, fix);
-    const after = diagnostics(fixed, options);
-    assert.ok(after.filter((x) => x.code === d.code).length < count, `fix "${fix.title}" left ${d.code}:\n${fixed}`);
-    const added = after.filter((x) => x.severity === 'error' && !errorsBefore.has(x.code));
-    assert.deepEqual(added.map((x) => `${x.code}: ${x.message}`), [], `fix "${fix.title}" added errors:\n${fixed}`);
-    outs.push(fixed);
-  }
-  return outs;
 }
 
 describe('streaming-forces-single-worker', () => {

@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CheckOptions } from '../../core/src/check';
 import { Diagnostic } from '../../core/src/rules/types';
-import { applyFix, covered, diagnostics, withCode } from '../helpers';
+import { covered, diagnostics, withCode } from '../helpers';
+import { fixesWork, quiet } from './assert';
 
 const V4: CheckOptions = { version: '4.5.2', command: 'megatron sft' };
 const V3: CheckOptions = { version: '3.4.1', command: 'megatron sft' };
@@ -17,28 +18,6 @@ function all(text: string, code: string, options: CheckOptions, n = 1): Diagnost
 
 function one(text: string, code: string, options: CheckOptions): Diagnostic {
   return all(text, code, options)[0]!;
-}
-
-function quiet(text: string, code: string, options: CheckOptions): void {
-  assert.deepEqual(withCode(text, code, options).map((d) => d.message), []);
-}
-
-/** every fix of d silences the code on d and adds no error code that was not there before */
-function fixesWork(text: string, d: Diagnostic, options: CheckOptions): string[] {
-  assert.ok(d.fixes && d.fixes.length > 0, 'expected fixes');
-  const before = diagnostics(text, options);
-  const errorsBefore = new Set(before.filter((x) => x.severity === 'error').map((x) => x.code));
-  const count = before.filter((x) => x.code === d.code).length;
-  const outs: string[] = [];
-  for (const fix of d.fixes!) {
-    const fixed = applyFix(text, fix);
-    const after = diagnostics(fixed, options);
-    assert.ok(after.filter((x) => x.code === d.code).length < count, `fix "${fix.title}" left ${d.code}:\n${fixed}`);
-    const added = after.filter((x) => x.severity === 'error' && !errorsBefore.has(x.code));
-    assert.deepEqual(added.map((x) => `${x.code}: ${x.message}`), [], `fix "${fix.title}" added errors:\n${fixed}`);
-    outs.push(fixed);
-  }
-  return outs;
 }
 
 describe('train-iters-required-v3', () => {

@@ -10,9 +10,9 @@ import { commandCatalog } from '../../core/src/catalog/catalog';
 import { parseConfig } from '../../core/src/config/parse';
 import { bundledOnlyProvider, factsFromConfig } from '../../core/src/model/lookup';
 import { RuleContext } from '../../core/src/rules/context';
-import { Diagnostic } from '../../core/src/rules/types';
 import { evaluatePipeline, parseLayout, pipelineLayers } from '../../core/src/rules/parallelism/pp-vpp-expert';
-import { applyFix, covered, diagnostics, withCode } from '../helpers';
+import { covered, withCode } from '../helpers';
+import { applyEachFix, one, quiet } from './assert';
 
 type V = '3.4.1' | '4.5.2';
 const BOTH: V[] = ['3.4.1', '4.5.2'];
@@ -26,35 +26,11 @@ function model(config: Record<string, unknown>, version: V, extra: Partial<Check
   return opts(version, { modelFacts: () => factsFromConfig(config, 'test/config.json'), ...extra });
 }
 
-function one(text: string, code: string, o: CheckOptions): Diagnostic {
-  const found = withCode(text, code, o);
-  assert.equal(found.length, 1, `expected one ${code}, got ${JSON.stringify(diagnostics(text, o).map((d) => `${d.code}: ${d.message}`))}`);
-  return found[0]!;
-}
-
-function quiet(text: string, code: string, o: CheckOptions): void {
-  assert.deepEqual(
-    withCode(text, code, o).map((d) => d.message),
-    [],
-  );
-}
-
 /** Applies every fix: each must remove the diagnostic and add no error code that was not there before. */
 function fixesWork(text: string, code: string, o: CheckOptions, minFixes = 1): string[] {
-  const before = diagnostics(text, o);
-  const found = before.filter((d) => d.code === code);
-  const errorCodes = new Set(before.filter((d) => d.severity === 'error').map((d) => d.code));
-  const fixes = found.flatMap((d) => d.fixes ?? []);
+  const fixes = withCode(text, code, o).flatMap((d) => d.fixes ?? []);
   assert.ok(fixes.length >= minFixes, `expected at least ${minFixes} fix(es) for ${code}, got ${fixes.length}`);
-  const results: string[] = [];
-  for (const fix of fixes) {
-    const fixed = applyFix(text, fix);
-    const after = diagnostics(fixed, o);
-    assert.ok(after.filter((d) => d.code === code).length < found.length, `fix "${fix.title}" left ${code}:\n${fixed}`);
-    const added = after.filter((d) => d.severity === 'error' && !errorCodes.has(d.code));
-    assert.deepEqual(added.map((d) => `${d.code}: ${d.message}`), [], `fix "${fix.title}" added errors:\n${fixed}`);
-    results.push(fixed);
-  }
+  const results = applyEachFix(text, code, fixes, o);
   assert.equal(fixes.filter((f) => f.preferred).length, 1, 'exactly one preferred fix');
   return results;
 }

@@ -4,36 +4,23 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CheckOptions } from '../../core/src/check';
 import { Diagnostic } from '../../core/src/rules/types';
-import { applyFix, covered, diagnostics, withCode } from '../helpers';
+import { applyFix, covered } from '../helpers';
+import { allFixesWork, fires as firesWith, quiet as quietWith } from './assert';
 
 const RLHF: CheckOptions = { version: '4.5.2', command: 'megatron rlhf' };
 const GRPO = 'rlhf_type: grpo\nvllm_mode: colocate\n';
 
 function fires(text: string, code: string, options: CheckOptions = RLHF): Diagnostic[] {
-  const found = withCode(text, code, options);
-  assert.ok(found.length > 0, `${code} did not fire on:\n${text}\n${JSON.stringify(diagnostics(text, options).map((d) => d.code))}`);
-  return found;
+  return firesWith(text, code, options);
 }
 
 function quiet(text: string, code: string, options: CheckOptions = RLHF): void {
-  assert.deepEqual(withCode(text, code, options).map((d) => d.message), [], `${code} fired on:\n${text}`);
+  quietWith(text, code, options);
 }
 
+/** the number of fixes, each checked */
 function fixesWork(text: string, code: string, options: CheckOptions = RLHF): number {
-  const found = fires(text, code, options);
-  const before = new Set(diagnostics(text, options).filter((d) => d.severity === 'error').map((d) => d.code));
-  let n = 0;
-  for (const d of found) {
-    for (const fix of d.fixes ?? []) {
-      const fixed = applyFix(text, fix);
-      const after = diagnostics(fixed, options);
-      assert.ok(after.filter((x) => x.code === code).length < found.length, `fix "${fix.title}" left ${code}:\n${fixed}`);
-      const added = after.filter((x) => x.severity === 'error' && !before.has(x.code));
-      assert.deepEqual(added.map((x) => `${x.code}: ${x.message}`), [], `fix "${fix.title}" added errors:\n${fixed}`);
-      n++;
-    }
-  }
-  return n;
+  return allFixesWork(text, code, options).length;
 }
 
 describe('grpo-generation-batch-size', () => {
