@@ -9,6 +9,7 @@ import { Range } from '../text/positions';
 import { ModelFacts, ModelFactsProvider } from '../model/facts';
 import { Fix, TextEdit } from './types';
 import { FileView, resolvePath } from '../files';
+import { isMap, isScalar } from 'yaml';
 
 export interface LaunchContext {
   /** GPUs the launcher will use when the config does not say (from the GPU choice in the client) */
@@ -305,6 +306,50 @@ export class RuleContext {
       edits.push({ range: first.range, newText: joined });
     }
     return edits;
+  }
+
+  /**
+   * An edit that sets `NAME: value` under `ENV:`: replaces the value when the variable is there, adds a line after
+   * the last variable (same indentation), fills an empty `ENV:`, or adds an `ENV:` block — before the first key
+   * (`newBlock: 'top'`) or after the last one. undefined when ENV is written in a form that is not edited (a flow
+   * mapping such as `ENV: {A: 1}`, or a scalar).
+   */
+  setEnvEdit(name: string, valueText: string, newBlock: 'top' | 'end' = 'end'): TextEdit | undefined {
+    const doc = this.doc;
+    const eol = doc.text.includes('\r\n') ? '\r\n' : '\n';
+    const existing = this.envEntry(name);
+    if (existing) {
+      if (existing.valueStart === existing.valueEnd) return { range: doc.lines.range(existing.valueStart, existing.valueEnd), newText: ` ${valueText}` };
+      return { range: existing.valueRange, newText: valueText };
+    }
+    const env = doc.envEntry;
+    if (env) {
+      const node = env.valueNode;
+      if (node && isMap(node)) {
+        if (node.flow) return undefined;
+        const last = [...doc.envVars].sort((a, b) => b.pairEnd - a.pairEnd)[0];
+        if (!last) return undefined;
+        const indent = ' '.repeat(doc.lines.position(last.keyStart).character);
+        const endLine = doc.lines.position(Math.max(last.pairEnd - 1, last.pairStart)).line;
+        const pos = doc.lines.position(doc.lines.lineStart(endLine) + doc.lines.lineText(endLine).length);
+        return { range: { start: pos, end: pos }, newText: `${eol}${indent}${name}: ${valueText}` };
+      }
+      // `ENV:` with nothing (or null) after it
+      if (!node || (isScalar(node) && node.value === null)) return { range: doc.lines.range(env.valueStart, env.valueEnd), newText: `${eol}  ${name}: ${valueText}` };
+      return undefined;
+    }
+    if (newBlock === 'top') {
+      const first = doc.entries.filter((e) => !e.viaMerge).sort((a, b) => a.pairStart - b.pairStart)[0];
+      if (first) {
+        const pos = { line: doc.lines.position(first.keyStart).line, character: 0 };
+        return { range: { start: pos, end: pos }, newText: `ENV:${eol}  ${name}: ${valueText}${eol}` };
+      }
+      const end = doc.lines.position(doc.text.length);
+      const sep = doc.text.length === 0 || /[\r\n]$/.test(doc.text) ? '' : eol;
+      return { range: { start: end, end }, newText: `${sep}ENV:${eol}  ${name}: ${valueText}${eol}` };
+    }
+    const ins = this.insertKeyEdit('ENV', '\u0000');
+    return { range: ins.range, newText: ins.newText.replace('ENV: \u0000', `ENV:${eol}  ${name}: ${valueText}`) };
   }
 
   setValueFix(name: string, valueText: string, title?: string, preferred = false): Fix {

@@ -2,7 +2,6 @@
 // entropy, and NCCL_ALGO set to an all-reduce algorithm that gives reproducible sums.
 import { stageText } from '../shared/stages';
 import { Fix, MEGATRON_TRAIN_COMMANDS, Rule } from '../types';
-import { setEnvEdit } from '../moe/common';
 
 const NCCL_ALGOS = ['Tree', 'Ring', 'CollnetDirect', 'CollnetChain', '^NVLS'];
 
@@ -38,7 +37,7 @@ export const deterministicModeRequirements: Rule = {
     const algo = inEnv ? ctx.env('NCCL_ALGO') : ctx.python?.shellEnv?.NCCL_ALGO;
     if (algo !== undefined && NCCL_ALGOS.includes(algo)) return;
     const fixes: Fix[] = [];
-    const edit = setEnvEdit(ctx, 'NCCL_ALGO', 'Ring');
+    const edit = ctx.setEnvEdit('NCCL_ALGO', 'Ring');
     if (edit) fixes.push({ title: 'Set `NCCL_ALGO: Ring` under `ENV:`', edits: [edit], preferred: true });
     fixes.push(off());
     const list = NCCL_ALGOS.map((a) => `\`${a}\``).join(', ');

@@ -1,7 +1,6 @@
 // CUDA_DEVICE_MAX_CONNECTIONS: ms-swift 3.4.1 always forces it to 1; 4.5.2 only fills in 1 when it is unset.
 import { Fix, MEGATRON_COMMANDS, Rule } from '../types';
 import { parallelSizes } from '../shared/parallel';
-import { envSetEdit } from './env-helpers';
 
 export const cudaDeviceMaxConnectionsDefault: Rule = {
   id: 'cuda-device-max-connections-default',
@@ -21,7 +20,7 @@ export const cudaDeviceMaxConnectionsDefault: Rule = {
     const value = ctx.env(name);
     if (!entry || value === undefined || value.trim() === '1') return;
     const fixes: Fix[] = [];
-    const set = envSetEdit(ctx, name, '"1"');
+    const set = ctx.setEnvEdit(name, '"1"', 'top');
     if (set) fixes.push({ title: `Set \`${name}: "1"\``, edits: [set], preferred: true });
     fixes.push({ title: `Remove \`${name}\` (ms-swift sets 1)`, edits: [ctx.removeEntryEdit(entry)] });
     if (ctx.version === '3.4.1') {

@@ -1,9 +1,7 @@
 // Helpers shared by the launcher rules: the value a launcher variable really ends up with (ENV block vs. the
-// launching shell), the number of GPUs CUDA_VISIBLE_DEVICES lists, edits that set or add an `ENV:` variable, and a
-// check that a changed process count keeps the parallel layout and the global batch valid.
-import { isMap } from 'yaml';
+// launching shell), the number of GPUs CUDA_VISIBLE_DEVICES lists, and a check that a changed process count keeps
+// the parallel layout and the global batch valid. Setting an ENV variable is RuleContext.setEnvEdit.
 import { RuleContext } from '../context';
-import { TextEdit } from '../types';
 import { parallelSizes } from '../shared/parallel';
 
 /** The variable is given: in the ENV block (even as an empty value) or in the known launching shell. */
@@ -64,54 +62,6 @@ export function visibleGpus(ctx: RuleContext): VisibleGpus | undefined {
   const g = ctx.launch.visibleGpus;
   if (g !== undefined && g > 0) return { count: g, from: `the ${g} GPU${g === 1 ? '' : 's'} chosen for the launch` };
   return undefined;
-}
-
-function eol(ctx: RuleContext): string {
-  return ctx.doc.text.includes('\r\n') ? '\r\n' : '\n';
-}
-
-/**
- * An edit that sets `name: value` in the ENV block: replaces the value when the variable is there, adds a line
- * after the last variable, fills an empty `ENV:`, or adds an `ENV:` block before the first key. undefined for an
- * ENV written as a flow mapping (`ENV: {A: 1}`), which we do not rewrite.
- */
-export function envSetEdit(ctx: RuleContext, name: string, valueText: string): TextEdit | undefined {
-  const doc = ctx.doc;
-  const nl = eol(ctx);
-  const existing = ctx.envEntry(name);
-  if (existing) {
-    if (existing.valueStart === existing.valueEnd) return { range: doc.lines.range(existing.valueStart, existing.valueEnd), newText: ` ${valueText}` };
-    return { range: existing.valueRange, newText: valueText };
-  }
-  const env = doc.envEntry;
-  if (env) {
-    const node = env.valueNode;
-    if (node && isMap(node)) {
-      if (node.flow) return undefined;
-      const last = [...doc.envVars].sort((a, b) => b.pairEnd - a.pairEnd)[0];
-      if (!last) return undefined;
-      const keyPos = doc.lines.position(last.keyStart);
-      const indent = ' '.repeat(keyPos.character);
-      const endLine = doc.lines.position(Math.max(last.pairEnd - 1, last.pairStart)).line;
-      const lineEnd = doc.lines.lineStart(endLine) + doc.lines.lineText(endLine).length;
-      const pos = doc.lines.position(lineEnd);
-      return { range: { start: pos, end: pos }, newText: `${nl}${indent}${name}: ${valueText}` };
-    }
-    if (!node || (node as { value?: unknown }).value === null) {
-      // `ENV:` with nothing (or null) after it
-      return { range: doc.lines.range(env.valueStart, env.valueEnd), newText: `${nl}  ${name}: ${valueText}` };
-    }
-    return undefined;
-  }
-  const first = [...doc.entries].filter((e) => !e.viaMerge).sort((a, b) => a.pairStart - b.pairStart)[0];
-  if (first) {
-    const line = doc.lines.position(first.keyStart).line;
-    const pos = { line, character: 0 };
-    return { range: { start: pos, end: pos }, newText: `ENV:${nl}  ${name}: ${valueText}${nl}` };
-  }
-  const end = doc.lines.position(doc.text.length);
-  const sep = doc.text.length === 0 || /[\r\n]$/.test(doc.text) ? '' : nl;
-  return { range: { start: end, end }, newText: `${sep}ENV:${nl}  ${name}: ${valueText}${nl}` };
 }
 
 /**

@@ -3,7 +3,7 @@
 import { RuleContext } from '../context';
 import { stageText } from '../shared/stages';
 import { Finding, Fix, MEGATRON_COMMANDS, Rule } from '../types';
-import { effectiveEnvInt, envGiven, envSetEdit, layoutFitsWorld, visibleGpus } from './env-helpers';
+import { effectiveEnvInt, envGiven, layoutFitsWorld, visibleGpus } from './env-helpers';
 
 const BOTH_ERROR = { '3.4.1': 'error', '4.5.2': 'error' } as const;
 const BOTH_INFO = { '3.4.1': 'info', '4.5.2': 'info' } as const;
@@ -16,7 +16,7 @@ function plural(n: number, word: string): string {
 /** A fix setting NPROC_PER_NODE to n, when that keeps the parallel layout and the global batch valid. */
 function nprocFix(ctx: RuleContext, n: number, nodes: number | undefined, title: string, preferred: boolean): Fix | undefined {
   if (n < 1 || nodes === undefined || !layoutFitsWorld(ctx, n, nodes)) return undefined;
-  const edit = envSetEdit(ctx, 'NPROC_PER_NODE', `"${n}"`);
+  const edit = ctx.setEnvEdit('NPROC_PER_NODE', `"${n}"`, 'top');
   return edit ? { title, edits: [edit], preferred } : undefined;
 }
 
@@ -115,7 +115,7 @@ export const nprocBelowVisibleDevices: Rule = {
     if (useAll) fixes.push(useAll);
     if (vis.ids) {
       const keep = vis.ids.slice(0, nproc).join(',');
-      const edit = envSetEdit(ctx, 'CUDA_VISIBLE_DEVICES', `"${keep}"`);
+      const edit = ctx.setEnvEdit('CUDA_VISIBLE_DEVICES', `"${keep}"`, 'top');
       if (edit) fixes.push({ title: `List only the GPUs used: \`CUDA_VISIBLE_DEVICES: "${keep}"\``, edits: [edit], preferred: !useAll });
     }
     const idle = vis.ids ? ` (${vis.ids.slice(nproc).join(', ')})` : '';

@@ -252,30 +252,3 @@ export function removeFix(ctx: RuleContext, name: string, title?: string, prefer
   return { title: title ?? `Remove \`${name}\``, edits: [ctx.removeEntryEdit(e)], preferred };
 }
 
-/** an edit that sets an ENV variable (replacing its value, adding it under `ENV:`, or adding an `ENV:` block) */
-export function setEnvEdit(ctx: RuleContext, name: string, value: string): TextEdit | undefined {
-  const eol = eolOf(ctx);
-  const v = ctx.envEntry(name);
-  if (v) {
-    if (v.valueStart === v.valueEnd) return { range: ctx.doc.lines.range(v.valueStart, v.valueEnd), newText: ` ${value}` };
-    return { range: v.valueRange, newText: value };
-  }
-  const env = ctx.doc.envEntry;
-  if (env) {
-    const node = env.valueNode as { flow?: boolean } | null;
-    if (node && node.flow) return undefined;
-    const vars = ctx.doc.envVars;
-    if (vars.length) {
-      const last = [...vars].sort((a, b) => b.pairEnd - a.pairEnd)[0]!;
-      const indent = ' '.repeat(last.keyRange.start.character);
-      const endLine = ctx.doc.lines.position(Math.max(last.pairEnd - 1, last.pairStart)).line;
-      const lineEnd = ctx.doc.lines.lineStart(endLine) + ctx.doc.lines.lineText(endLine).length;
-      const pos = ctx.doc.lines.position(lineEnd);
-      return { range: { start: pos, end: pos }, newText: `${eol}${indent}${name}: ${value}` };
-    }
-    // `ENV:` with nothing under it
-    return { range: ctx.doc.lines.range(env.valueStart, env.valueEnd), newText: `${eol}  ${name}: ${value}` };
-  }
-  const edit = ctx.insertKeyEdit('ENV', '\u0000');
-  return { range: edit.range, newText: edit.newText.replace('ENV: \u0000', `ENV:${eol}  ${name}: ${value}`) };
-}

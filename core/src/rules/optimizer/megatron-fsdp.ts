@@ -2,7 +2,7 @@
 // CUDA_DEVICE_MAX_CONNECTIONS > 1.
 import { stageText } from '../shared/stages';
 import { Finding, Fix, MEGATRON_COMMANDS, Rule } from '../types';
-import { removeKeyEdit, setEnvEdit } from '../precision/common';
+import { removeKeyEdit } from '../precision/common';
 
 const FSDP_SOURCE = 'modelscope/ms-swift@v4.5.2:swift/megatron/arguments/megatron_args.py';
 
@@ -67,7 +67,7 @@ export const megatronFsdpCudaDeviceMaxConnections: Rule = {
     const value = shell ?? ctx.env(CDMC);
     if (value !== undefined && value !== '1') return;
     const fixes: Fix[] = [];
-    const edit = shell === undefined ? setEnvEdit(ctx, CDMC, '"32"') : undefined;
+    const edit = shell === undefined ? ctx.setEnvEdit(CDMC, '"32"') : undefined;
     if (edit) fixes.push({ title: `Set ${CDMC}: "32" under ENV`, edits: [edit], preferred: true });
     fixes.push(ctx.setValueFix('use_megatron_fsdp', 'false', 'Set `use_megatron_fsdp: false`'));
     const what =

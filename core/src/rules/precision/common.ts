@@ -174,41 +174,6 @@ export function removeKeyEdit(ctx: RuleContext, name: string, fallbackValue?: st
   return ctx.removeEntryEdit(e);
 }
 
-/**
- * An edit that sets an ENV variable: replaces its value when present, else adds it under `ENV:` (or adds an `ENV:`
- * block). undefined when ENV is written in a form we do not edit (a flow mapping, an alias).
- */
-export function setEnvEdit(ctx: RuleContext, name: string, valueText: string): TextEdit | undefined {
-  const eol = eolOf(ctx);
-  const existing = ctx.envEntry(name);
-  if (existing) {
-    if (existing.valueStart === existing.valueEnd) return { range: ctx.doc.lines.range(existing.valueStart, existing.valueEnd), newText: ` ${valueText}` };
-    return { range: existing.valueRange, newText: valueText };
-  }
-  const envEntry = ctx.doc.envEntry;
-  if (envEntry) {
-    const vars = ctx.doc.envVars;
-    const lines = ctx.doc.lines;
-    if (vars.length) {
-      const last = [...vars].sort((a, b) => b.pairEnd - a.pairEnd)[0]!;
-      const firstLine = lines.position(vars[0]!.pairStart).line;
-      const envLine = lines.position(envEntry.pairStart).line;
-      if (firstLine === envLine) return undefined; // flow mapping on the ENV line
-      const indent = vars[0]!.keyRange.start.character;
-      const endLine = lines.position(Math.max(last.pairEnd - 1, last.pairStart)).line;
-      const pos = { line: endLine, character: lines.lineText(endLine).length };
-      return { range: { start: pos, end: pos }, newText: `${eol}${' '.repeat(indent)}${name}: ${valueText}` };
-    }
-    // `ENV:` with nothing under it
-    if (envEntry.valueStart !== envEntry.valueEnd) return undefined;
-    const line = lines.position(envEntry.keyStart).line;
-    const pos = { line, character: lines.lineText(line).length };
-    return { range: { start: pos, end: pos }, newText: `${eol}  ${name}: ${valueText}` };
-  }
-  const ins = ctx.insertKeyEdit('ENV', '\u0000');
-  return { range: ins.range, newText: ins.newText.replace('ENV: \u0000', `ENV:${eol}  ${name}: ${valueText}`) };
-}
-
 /** 0.1 -> "0.1", 0 -> "0.0": numbers as floats in YAML */
 export function floatText(v: number): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(v);
