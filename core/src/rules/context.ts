@@ -290,10 +290,10 @@ export class RuleContext {
    * Edits that set several arguments at once: values of keys that are set are replaced in place, missing keys are
    * added together in one insertion (two insertions at the same place would have no defined order).
    */
-  setValuesEdits(values: Record<string, string>): TextEdit[] {
+  setValuesEdits(values: Record<string, string> | ReadonlyArray<readonly [string, string]>): TextEdit[] {
     const edits: TextEdit[] = [];
-    const missing: Array<[string, string]> = [];
-    for (const [name, text] of Object.entries(values)) {
+    const missing: Array<readonly [string, string]> = [];
+    for (const [name, text] of Array.isArray(values) ? values : Object.entries(values)) {
       const e = this.entry(name);
       if (e && !e.viaMerge) edits.push(this.setValueEdit(name, text));
       else missing.push([name, text]);

@@ -9,7 +9,7 @@
 // no optimizer and no RNG state; their args.json has `to_mcore: true` (4.5.2 megatron export also no_save_optim).
 import * as path from 'path';
 import { RuleContext } from '../context';
-import { Fix, TextEdit } from '../types';
+import { Fix } from '../types';
 
 export const TRACKER = 'latest_checkpointed_iteration.txt';
 
@@ -147,25 +147,3 @@ export function removeFix(ctx: RuleContext, key: string, title: string, preferre
   return { title, edits: [ctx.removeEntryEdit(e)], preferred };
 }
 
-/**
- * Edits that set several keys at once: keys that are set get their value replaced, the others are added together as
- * one block (separate insertions at the same place would not keep their order).
- */
-export function setValuesEdits(ctx: RuleContext, pairs: Array<[string, string]>): TextEdit[] {
-  const edits: TextEdit[] = [];
-  const inserted: Array<[string, string]> = [];
-  for (const [k, v] of pairs) {
-    const e = ctx.entry(k);
-    if (e && !e.viaMerge) edits.push(ctx.setValueEdit(k, v));
-    else inserted.push([k, v]);
-  }
-  if (inserted.length) {
-    const first = ctx.insertKeyEdit(inserted[0]![0], inserted[0]![1]);
-    const eol = ctx.doc.text.includes('\r\n') ? '\r\n' : '\n';
-    const rest = inserted.slice(1).map(([k, v]) => `${k}: ${v}`);
-    // insertKeyEdit puts the newline before the key when appending, after it when the document has no entries
-    const text = first.newText.endsWith(eol) ? first.newText + rest.map((l) => `${l}${eol}`).join('') : [first.newText, ...rest].join(eol);
-    edits.push({ range: first.range, newText: text });
-  }
-  return edits;
-}

@@ -5,7 +5,7 @@ import { RuleContext } from '../context';
 import { Finding, Fix, MEGATRON_TRAIN_COMMANDS, Rule, TextEdit } from '../types';
 import { parallelSizes } from '../shared/parallel';
 import { stageText } from '../shared/stages';
-import { CheckpointDir, TRACKER, describe, effectiveTunerType, hasOptimizerState, hasRngState, inspectPath, optimizerEvidence, removeFix, resumeKey, setValuesEdits } from './files';
+import { CheckpointDir, TRACKER, describe, effectiveTunerType, hasOptimizerState, hasRngState, inspectPath, optimizerEvidence, removeFix, resumeKey } from './files';
 
 /** the checkpoint a 4.5.2 run resumes from (finetune false), inspected on disk */
 function resumeTarget(ctx: RuleContext): CheckpointDir | undefined {
@@ -145,7 +145,7 @@ function restoreTpPpEdits(ctx: RuleContext, saved: { tp: number; pp: number }): 
   const pairs: Array<[string, string]> = [];
   if (saved.tp !== s.tp) pairs.push(['tensor_model_parallel_size', String(saved.tp)]);
   if (saved.pp !== s.pp) pairs.push(['pipeline_model_parallel_size', String(saved.pp)]);
-  return setValuesEdits(ctx, pairs);
+  return ctx.setValuesEdits(pairs);
 }
 
 /** signs that the checkpoint is a training checkpoint one would resume: checkpoint-N folders, or a step > 1 */

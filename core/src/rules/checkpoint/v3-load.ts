@@ -2,7 +2,7 @@
 // memory, and a weights-only checkpoint must be loaded with `finetune: true`.
 import { Finding, Fix, Rule } from '../types';
 import { stageText } from '../shared/stages';
-import { describe, hasOptimizerState, hasRngState, inspectAbs, inspectPath, isConverted, setValuesEdits, yamlPath } from './files';
+import { describe, hasOptimizerState, hasRngState, inspectAbs, inspectPath, isConverted, yamlPath } from './files';
 
 export const v3TrainingWithoutLoad: Rule = {
   id: 'v3-training-without-load',
@@ -34,7 +34,7 @@ export const v3TrainingWithoutLoad: Rule = {
         if (!c?.hasTracker) continue;
         const pairs: Array<[string, string]> = [['load', yamlPath(cand)]];
         if (ctx.bool('finetune') !== true) pairs.push(['finetune', 'true']);
-        const edits = setValuesEdits(ctx, pairs);
+        const edits = ctx.setValuesEdits(pairs);
         fixes.push({ title: `Load the converted checkpoint \`${cand}\` (with \`finetune: true\`)`, edits, preferred: true });
         break;
       }
@@ -87,7 +87,7 @@ export const v3LoadWithoutFinetune: Rule = {
     const skip = [optim === false ? 'no_load_optim' : '', rng === false ? 'no_load_rng' : ''].filter(Boolean);
     fixes.push({
       title: `Keep resuming but skip the missing state (${skip.map((k) => `\`${k}: true\``).join(', ')})`,
-      edits: setValuesEdits(ctx, skip.map((k): [string, string] => [k, 'true'])),
+      edits: ctx.setValuesEdits(skip.map((k): [string, string] => [k, 'true'])),
     });
     const iter = typeof c.iteration === 'number' ? ` Without \`finetune\` the step counter also resumes at ${c.iteration}.` : '';
     yield {

@@ -2,7 +2,7 @@
 import { RuleContext } from '../context';
 import { Finding, Fix, MEGATRON_TRAIN_COMMANDS, Rule, TextEdit } from '../types';
 import { stageText } from '../shared/stages';
-import { removeFix, setValuesEdits } from '../checkpoint/files';
+import { removeFix } from '../checkpoint/files';
 import { templatePaddingFree } from './multimodal';
 
 /** padding_free as ms-swift ends up with it: packing forces it on */
@@ -16,7 +16,7 @@ function paddingFreeOffEdits(ctx: RuleContext): TextEdit[] {
   const pairs: Array<[string, string]> = [];
   if (ctx.bool('packing') === true) pairs.push(['packing', 'false']);
   pairs.push(['padding_free', 'false']);
-  return setValuesEdits(ctx, pairs);
+  return ctx.setValuesEdits(pairs);
 }
 
 export const packingForcesPaddingFree: Rule = {
@@ -204,7 +204,7 @@ export const truncationSplitPretrainOnly: Rule = {
       const pairs: Array<[string, string]> = [];
       if (chat) pairs.push(['use_chat_template', 'false']);
       if (lazy) pairs.push(['lazy_tokenize', 'false']);
-      const edits = setValuesEdits(ctx, pairs);
+      const edits = ctx.setValuesEdits(pairs);
       fixes.push({ title: 'Treat the data as plain text for pre-training (no chat template, no lazy tokenization)', edits, preferred: true });
     }
     const rm = removeFix(ctx, 'truncation_strategy', 'Remove `truncation_strategy: split` (over-long samples are dropped)', fixes.length === 0);

@@ -2,7 +2,7 @@
 // settings of the model being built (config.json facts as ms-swift / mcore-bridge map them, then the
 // arguments), installed Python packages, and fixes that set several keys (or an ENV variable) at once.
 import { RuleContext } from '../context';
-import { Fix, TextEdit } from '../types';
+import { Fix } from '../types';
 
 // ---- megatron_extra_kwargs (4.5.2) ------------------------------------------------------------------------
 
@@ -220,29 +220,8 @@ export function installedPackage(ctx: RuleContext, ...names: string[]): string |
 
 // ---- fixes -----------------------------------------------------------------------------------------------
 
-function eolOf(ctx: RuleContext): string {
-  return ctx.doc.text.includes('\r\n') ? '\r\n' : '\n';
-}
-
-/** edits that set several keys: keys already written get their value replaced, the others are added together */
-export function setValuesEdits(ctx: RuleContext, pairs: ReadonlyArray<readonly [string, string]>): TextEdit[] {
-  const edits: TextEdit[] = [];
-  const missing: Array<readonly [string, string]> = [];
-  for (const p of pairs) {
-    const e = ctx.entry(p[0]);
-    if (e && !e.viaMerge) edits.push(ctx.setValueEdit(p[0], p[1]));
-    else missing.push(p);
-  }
-  if (missing.length) {
-    const eol = eolOf(ctx);
-    const [first, ...rest] = missing;
-    edits.push(ctx.insertKeyEdit(first![0], first![1] + rest.map(([n, v]) => `${eol}${n}: ${v}`).join('')));
-  }
-  return edits;
-}
-
 export function setValuesFix(ctx: RuleContext, pairs: ReadonlyArray<readonly [string, string]>, title?: string, preferred = false): Fix {
-  return { title: title ?? `Set ${pairs.map(([n, v]) => `\`${n}: ${v}\``).join(' and ')}`, edits: setValuesEdits(ctx, pairs), preferred };
+  return { title: title ?? `Set ${pairs.map(([n, v]) => `\`${n}: ${v}\``).join(' and ')}`, edits: ctx.setValuesEdits(pairs), preferred };
 }
 
 /** a fix that removes an argument from the config (back to its default) */

@@ -139,30 +139,8 @@ export function precisionKey(p: MixedPrecision, flag: 'fp16' | 'bf16'): string |
   return p.dtype?.key;
 }
 
-function eolOf(ctx: RuleContext): string {
-  return ctx.doc.text.includes('\r\n') ? '\r\n' : '\n';
-}
-
-/** Edits that set several keys at once; keys that are not set yet are added together in one inserted block. */
-export function setValuesEdits(ctx: RuleContext, pairs: Array<[string, string]>): TextEdit[] {
-  const edits: TextEdit[] = [];
-  const missing: Array<[string, string]> = [];
-  for (const [name, value] of pairs) {
-    const e = ctx.entry(name);
-    if (e && !e.viaMerge) edits.push(ctx.setValueEdit(name, value));
-    else missing.push([name, value]);
-  }
-  if (missing.length) {
-    const eol = eolOf(ctx);
-    const [first, ...rest] = missing;
-    const tail = rest.map(([n, v]) => `${eol}${n}: ${v}`).join('');
-    edits.push(ctx.insertKeyEdit(first![0], `${first![1]}${tail}`));
-  }
-  return edits;
-}
-
 export function setValuesFix(ctx: RuleContext, title: string, pairs: Array<[string, string]>, preferred = false): Fix {
-  return { title, edits: setValuesEdits(ctx, pairs), preferred };
+  return { title, edits: ctx.setValuesEdits(pairs), preferred };
 }
 
 /** An edit that removes a key's line(s) (or, for a key that came from a `<<:` merge, sets the fallback value instead;

@@ -377,30 +377,12 @@ export function tpAdvice(ctx: RuleContext): string {
 
 // ---- fixes ----------------------------------------------------------------------------------------------------
 
-/** Edits that set several keys; keys that are not in the document yet are added together on new lines. */
-export function setValuesEdits(ctx: RuleContext, values: Array<[string, string]>): TextEdit[] {
-  const edits: TextEdit[] = [];
-  const missing: Array<[string, string]> = [];
-  for (const [name, text] of values) {
-    const e = ctx.entry(name);
-    if (e && !e.viaMerge) edits.push(ctx.setValueEdit(name, text));
-    else missing.push([name, text]);
-  }
-  if (missing.length) {
-    const eol = ctx.doc.text.includes('\r\n') ? '\r\n' : '\n';
-    const [first, ...rest] = missing;
-    const tail = rest.map(([n, t]) => `${eol}${n}: ${t}`).join('');
-    edits.push(ctx.insertKeyEdit(first![0], `${first![1]}${tail}`));
-  }
-  return edits;
-}
-
 /** A fix that sets TP (and turns sequence_parallel on when the new TP needs it). */
 export function tpFix(ctx: RuleContext, tp: number, preferred: boolean): Fix {
   const values: Array<[string, string]> = [['tensor_model_parallel_size', String(tp)]];
   if (tp > 1 && needsSequenceParallel(ctx) && ctx.bool('sequence_parallel') !== true && !exportForcesSp(ctx)) values.push(['sequence_parallel', 'true']);
   const title = values.length > 1 ? `Set \`tensor_model_parallel_size: ${tp}\` and \`sequence_parallel: true\`` : `Set \`tensor_model_parallel_size: ${tp}\``;
-  return { title, edits: setValuesEdits(ctx, values), preferred };
+  return { title, edits: ctx.setValuesEdits(values), preferred };
 }
 
 /**

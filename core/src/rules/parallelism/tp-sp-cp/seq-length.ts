@@ -2,7 +2,7 @@
 // position embeddings (3.4.1).
 import { parallelSizes } from '../../shared/parallel';
 import { Fix, MEGATRON_COMMANDS, Rule } from '../../types';
-import { Fact, isTraining, maxPositions, seqLengthV3, setValuesEdits, stageSentence } from './common';
+import { Fact, isTraining, maxPositions, seqLengthV3, stageSentence } from './common';
 
 /** Fixes that round a length key to a multiple of `unit` (down, and up when that stays within `max`). */
 function roundFixes(ctx: Parameters<Rule['check']>[0], key: string, value: number, unit: number, max: number | undefined): Fix[] {
@@ -13,7 +13,7 @@ function roundFixes(ctx: Parameters<Rule['check']>[0], key: string, value: numbe
   if (down >= unit) candidates.push(down);
   // nearest first; on a tie the larger one
   candidates.sort((a, b) => Math.abs(a - value) - Math.abs(b - value) || b - a);
-  return candidates.map((v, i) => ({ title: `Set \`${key}: ${v}\``, edits: setValuesEdits(ctx, [[key, String(v)]]), preferred: i === 0 }));
+  return candidates.map((v, i) => ({ title: `Set \`${key}: ${v}\``, edits: ctx.setValuesEdits([[key, String(v)]]), preferred: i === 0 }));
 }
 
 export const cpSeqLengthMultiple: Rule = {
@@ -105,7 +105,7 @@ export const seqLengthExceedsMaxPositionEmbeddings: Rule = {
     const unit = cp > 1 ? 2 * cp : 1;
     const target = Math.floor(maxPos.value / unit) * unit;
     const fixes: Fix[] =
-      target > 0 ? [{ title: `Set \`${seq.key}: ${target}\``, edits: setValuesEdits(ctx, [[seq.key, String(target)]]), preferred: true }] : [];
+      target > 0 ? [{ title: `Set \`${seq.key}: ${target}\``, edits: ctx.setValuesEdits([[seq.key, String(target)]]), preferred: true }] : [];
     const overrideHint = maxPos.key
       ? ''
       : ' To train longer sequences, extend the context with `rope_scaling` and raise `max_position_embeddings` to match.';

@@ -2,13 +2,13 @@
 // expert parallelism together with TP.
 import { parallelSizes } from '../../shared/parallel';
 import { Fix, MEGATRON_COMMANDS, MEGATRON_TRAIN_COMMANDS, Rule } from '../../types';
-import { exportForcesSp, moeKind, sequenceParallel, setValuesEdits, stageSentence, modelLabel } from './common';
+import { exportForcesSp, moeKind, sequenceParallel, stageSentence, modelLabel } from './common';
 
 const SP = 'sequence_parallel';
 const TP = 'tensor_model_parallel_size';
 
 function enableSpFix(ctx: Parameters<Rule['check']>[0]): Fix {
-  return { title: `Set \`${SP}: true\``, edits: setValuesEdits(ctx, [[SP, 'true']]), preferred: true };
+  return { title: `Set \`${SP}: true\``, edits: ctx.setValuesEdits([[SP, 'true']]), preferred: true };
 }
 
 export const sequenceParallelRequiresTp: Rule = {
