@@ -4,6 +4,8 @@ import type { RuleContext } from '../rules/context';
 export interface ModelFacts {
   /** where the facts came from, for hovers and messages (e.g. "~/.cache/modelscope/.../config.json") */
   origin: string;
+  /** for the bundled table: what the numbers were checked against */
+  source?: string;
   modelType?: string;
   numLayers?: number;
   hiddenSize?: number;

@@ -41,7 +41,11 @@ export function bundledModelFacts(id: string): ModelFacts | undefined {
     const base = key.split('/').pop()!;
     for (const [k, v] of t) if (k.split('/').pop() === base) { hit = v; break; }
   }
-  return hit ? factsFromConfig(hit.config, `bundled table (${hit.id}; ${String(hit.config.source ?? 'published config.json')})`) : undefined;
+  if (!hit) return undefined;
+  // a short origin for messages; where the numbers were checked goes in `source`
+  const facts = factsFromConfig(hit.config, `bundled table (${hit.id})`);
+  facts.source = String(hit.config.source ?? 'published config.json');
+  return facts;
 }
 
 function num(v: unknown): number | undefined {

@@ -133,7 +133,7 @@ export function modelFactsMarkdown(f: ModelFacts, locale: Locale): string {
     [t('experts', locale), f.numExperts !== undefined ? `${f.numExperts} (${f.moeRouterTopk ?? '?'})` : undefined],
   ];
   const body = rows.filter(([, v]) => v !== undefined).map(([k, v]) => `${k}: **${v}**`).join(' · ');
-  return `**${t('modelFacts', locale)}**${f.modelType ? ` (${code(f.modelType)})` : ''}: ${body}\n\n${t('from', locale)}: ${f.origin}`;
+  return `**${t('modelFacts', locale)}**${f.modelType ? ` (${code(f.modelType)})` : ''}: ${body}\n\n${t('from', locale)}: ${f.origin}${f.source ? ` — ${f.source}` : ''}`;
 }
 
 function envHover(name: string, locale: Locale): string | undefined {

@@ -87,13 +87,6 @@ export const RECOMPUTE_FIELDS = ['recompute_granularity', 'recompute_method', 'r
 
 // ---- model --------------------------------------------------------------------------------------------------
 
-/** "Qwen/Qwen2.5-7B-Instruct (bundled table)" or "models/x (/abs/models/x/config.json)" */
-export function modelLabel(ctx: RuleContext, facts: ModelFacts): string {
-  const ref = ['model', 'mcore_model', 'load'].map((n) => (ctx.spec(n) ? ctx.str(n) : undefined)).find((r) => !!r);
-  const origin = facts.origin.startsWith('bundled table') ? 'bundled table' : facts.origin;
-  return ref ? `${ref} (${origin})` : `the model (${origin})`;
-}
-
 /** whether config.json declares multi-latent attention (q_lora_rank or kv_lora_rank, as mcore-bridge reads it) */
 export function usesMla(facts: ModelFacts): boolean {
   if (facts.kvLoraRank !== undefined) return true;

@@ -4,13 +4,13 @@
 import { RuleContext } from '../context';
 import { rankCandidates } from '../../text/similarity';
 import { Finding, Fix, MEGATRON_COMMANDS, Rule, TextEdit } from '../types';
+import { modelLabel } from '../shared/model';
 import {
   editModules,
   granularity,
   granularityText,
   insertAfter,
   listText,
-  modelLabel,
   ModuleItem,
   moduleItems,
   modules,

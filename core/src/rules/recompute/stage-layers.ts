@@ -5,7 +5,8 @@
 // pipeline rules report those), so callers stay silent.
 import { RuleContext } from '../context';
 import { pipelineLayers } from '../parallelism/pp-vpp-expert/stages';
-import { extraKwargs, modelLabel } from './common';
+import { extraKwargs } from './common';
+import { modelLabel } from '../shared/model';
 
 export interface StageLayers {
   /** decoder layers of the model */

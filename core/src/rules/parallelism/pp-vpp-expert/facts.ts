@@ -3,6 +3,7 @@
 import { defaultValue } from '../../../args/argparse';
 import { pyStr } from '../../../config/pyyaml';
 import type { RuleContext } from '../../context';
+import { modelLabel } from '../../shared/model';
 
 /** name -> new value; null removes the key (its default applies) */
 export type Changes = Record<string, string | number | boolean | null>;
@@ -73,25 +74,6 @@ export function extraKwargs(v: Values): Record<string, unknown> | undefined {
   if (raw === null || raw === undefined) return raw === null ? {} : undefined;
   if (typeof raw === 'object' && !Array.isArray(raw)) return raw as Record<string, unknown>;
   return undefined;
-}
-
-/** The model reference the config trains, for messages. */
-function modelRef(ctx: RuleContext): string | undefined {
-  for (const name of ['model', 'mcore_model', 'load']) {
-    if (!ctx.spec(name)) continue;
-    const s = ctx.str(name);
-    if (s) return s;
-  }
-  return undefined;
-}
-
-/** e.g. "Qwen/Qwen2.5-7B-Instruct (bundled table)" or "models/x (models/x/config.json)" */
-export function modelLabel(ctx: RuleContext): string {
-  const facts = ctx.model();
-  const ref = modelRef(ctx) ?? 'the model';
-  if (!facts) return ref;
-  const origin = facts.origin.startsWith('bundled table') ? 'bundled table' : facts.origin;
-  return `${ref} (${origin})`;
 }
 
 export interface LayerCount {
