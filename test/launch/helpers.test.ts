@@ -5,7 +5,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { describeGpu, idleGpus, parseNvidiaSmiCsv } from '../../core/src/launch/gpus';
-import { checkpointsIn, newestCheckpoint, versionFolders } from '../../core/src/launch/checkpoints';
+import { checkpointsIn, newestCheckpoint } from '../../core/src/launch/checkpoints';
+import { versionFolders } from '../../core/src/metrics/discovery';
 import { buildExportCommand, buildInferCommand } from '../../core/src/launch/convert';
 import { nodeFileView } from '../../core/src/files';
 import { SHARED } from '../helpers';
@@ -35,7 +36,7 @@ test('run folders, checkpoints and the newest one', () => {
   mk('v1-20260102-090000/iter_0000200');
   mk('not-a-run');
   const files = nodeFileView();
-  assert.deepEqual(versionFolders(files, dir).map((v) => v.name), ['v1-20260102-090000', 'v0-20260101-100000']);
+  assert.deepEqual(versionFolders(dir, files).reverse().map((v) => v.name), ['v1-20260102-090000', 'v0-20260101-100000']);
   const cps = checkpointsIn(files, path.join(dir, 'v1-20260102-090000'));
   assert.deepEqual(cps.map((c) => [c.kind, c.step]), [['lora', 200], ['mcore', 200], ['hf', 50]]);
   assert.equal(newestCheckpoint(files, dir, ['hf'])!.path, path.join(dir, 'v1-20260102-090000', 'checkpoint-50'));

@@ -10,7 +10,8 @@ import { buildCommand, CommandBuildError, LaunchCommand, LaunchMode } from '../.
 import { multiNodeCommands } from '../../../core/src/launch/multinode';
 import { commandLine, shellKindOf } from '../../../core/src/launch/shell';
 import { describeGpu, GpuInfo } from '../../../core/src/launch/gpus';
-import { newestCheckpoint, versionFolders } from '../../../core/src/launch/checkpoints';
+import { newestCheckpoint } from '../../../core/src/launch/checkpoints';
+import { latestVersionFolder } from '../../../core/src/metrics/discovery';
 import { buildExportCommand, buildInferCommand, ExportDirection } from '../../../core/src/launch/convert';
 import { nodeFileView } from '../../../core/src/files';
 import { CommandName } from '../../../core/src/catalog/schema';
@@ -392,7 +393,7 @@ export class Launcher implements vscode.Disposable {
       const outputDir = value('output_dir') ?? value('save');
       let defaultSource = target?.fsPath;
       if (!defaultSource && dir.direction !== 'to-mcore' && outputDir) {
-        const run = versionFolders(files, path.resolve(cwd, outputDir))[0];
+        const run = latestVersionFolder(path.resolve(cwd, outputDir), files);
         defaultSource = run?.path ?? newestCheckpoint(files, path.resolve(cwd, outputDir), ['mcore'])?.path;
       }
       if (!defaultSource && dir.direction === 'to-mcore') defaultSource = value('model');

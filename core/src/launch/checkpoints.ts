@@ -1,28 +1,8 @@
-// Finding what a run produced: ms-swift's version folders (`v0-20260101-120000`), Megatron iterations
+// Finding what a run produced (ms-swift's version folders are listed by metrics/discovery): Megatron iterations
 // (`iter_0000100`), Hugging Face checkpoints (`checkpoint-100`), LoRA adapters; used to prefill Export and Infer.
 import * as path from 'path';
 import { FileView } from '../files';
-
-export const VERSION_DIR = /^v(\d+)-(\d{8})-(\d{6})$/;
-
-export interface RunFolder {
-  path: string;
-  name: string;
-  /** ms-swift's version number (vN) */
-  version: number;
-  /** YYYYMMDD-HHMMSS */
-  stamp: string;
-}
-
-/** The vN-YYYYMMDD-HHMMSS folders under an output folder, newest first. */
-export function versionFolders(files: FileView, outputDir: string): RunFolder[] {
-  const out: RunFolder[] = [];
-  for (const name of files.list(outputDir)) {
-    const m = VERSION_DIR.exec(name);
-    if (m && files.isDirectory(path.join(outputDir, name))) out.push({ path: path.join(outputDir, name), name, version: Number(m[1]), stamp: `${m[2]}-${m[3]}` });
-  }
-  return out.sort((a, b) => b.stamp.localeCompare(a.stamp) || b.version - a.version);
-}
+import { versionFolders } from '../metrics/discovery';
 
 export interface CheckpointInfo {
   path: string;
@@ -62,7 +42,7 @@ export function checkpointsIn(files: FileView, dir: string): CheckpointInfo[] {
 
 /** The newest checkpoint under an output folder (newest version folder first), if any. */
 export function newestCheckpoint(files: FileView, outputDir: string, kinds: CheckpointInfo['kind'][] = ['hf', 'lora', 'mcore']): CheckpointInfo | undefined {
-  for (const run of [...versionFolders(files, outputDir), { path: outputDir }]) {
+  for (const run of [...versionFolders(outputDir, files).reverse(), { path: outputDir }]) {
     const c = checkpointsIn(files, run.path).find((x) => kinds.includes(x.kind));
     if (c) return c;
   }
