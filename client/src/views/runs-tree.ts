@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { nodeFileView } from '../../../core/src/files';
 import { discoverRun, parseLoggingJsonl, progressOf, RunProgress, versionFolders } from '../../../core/src/metrics';
 import { RunRecord, RunStore } from '../host/runs';
+import { logTail } from '../host/failures';
 
 export type RunState = 'running' | 'finished' | 'failed' | 'stopped' | 'unknown';
 
@@ -41,22 +42,11 @@ export function progressText(p: RunProgress): string {
 
 /** progress from the tail of logging.jsonl (reads at most the last 256 KiB) */
 export function readProgress(file: string): RunProgress | undefined {
-  try {
-    const st = fs.statSync(file);
-    const fd = fs.openSync(file, 'r');
-    try {
-      const len = Math.min(st.size, 256 * 1024);
-      const buf = Buffer.alloc(len);
-      fs.readSync(fd, buf, 0, len, st.size - len);
-      let text = buf.toString('utf8');
-      if (len < st.size) text = text.slice(text.indexOf('\n') + 1);
-      return progressOf(parseLoggingJsonl(text).records);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
+  if (!fs.existsSync(file)) return undefined;
+  let text = logTail(file, 256 * 1024);
+  // a tail that starts inside a line: drop the partial first line
+  if (fs.statSync(file).size > 256 * 1024) text = text.slice(text.indexOf('\n') + 1);
+  return progressOf(parseLoggingJsonl(text).records);
 }
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode> {
