@@ -42,10 +42,15 @@ export function progressText(p: RunProgress): string {
 
 /** progress from the tail of logging.jsonl (reads at most the last 256 KiB) */
 export function readProgress(file: string): RunProgress | undefined {
-  if (!fs.existsSync(file)) return undefined;
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    return undefined;
+  }
   let text = logTail(file, 256 * 1024);
   // a tail that starts inside a line: drop the partial first line
-  if (fs.statSync(file).size > 256 * 1024) text = text.slice(text.indexOf('\n') + 1);
+  if (size > 256 * 1024) text = text.slice(text.indexOf('\n') + 1);
   return progressOf(parseLoggingJsonl(text).records);
 }
 
